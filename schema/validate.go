@@ -1,0 +1,148 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// Violation is one way a document breaks its schema.
+type Violation struct {
+	// Path is the JSON pointer of the offending key. For a missing key it is
+	// the key that should be there; its parent is At.
+	Path string
+	// At is the JSON pointer of the value the problem shows on in the file:
+	// Path itself, or the parent of a missing key.
+	At      string
+	Message string
+}
+
+// Validate checks doc, a decoded YAML document made of map[string]any,
+// []any, string, bool, int and float64, against the schema of vendor type
+// t. Messages never quote a value of the document.
+func (s *Set) Validate(t string, doc any) ([]Violation, error) {
+	sch, ok := s.byType[t]
+	if !ok {
+		return nil, fmt.Errorf("no schema for type %q", t)
+	}
+	err := sch.Validate(doc)
+	if err == nil {
+		return nil, nil
+	}
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		return nil, err
+	}
+	var out []Violation
+	for _, leaf := range leaves(ve, nil) {
+		out = append(out, s.explain(leaf, doc)...)
+	}
+	slices.SortFunc(out, func(a, b Violation) int { return strings.Compare(a.Path, b.Path) })
+	return slices.CompactFunc(out, func(a, b Violation) bool { return a == b }), nil
+}
+
+func leaves(ve *jsonschema.ValidationError, out []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(ve.Causes) == 0 {
+		return append(out, ve)
+	}
+	for _, c := range ve.Causes {
+		out = leaves(c, out)
+	}
+	return out
+}
+
+// explain turns a leaf of the validator's error tree into violations with
+// messages written for the person editing the file.
+func (s *Set) explain(ve *jsonschema.ValidationError, doc any) []Violation {
+	at := ve.InstanceLocation
+	keyword := ve.KeywordLocation[strings.LastIndexByte(ve.KeywordLocation, '/')+1:]
+	sch := s.byLoc[strings.TrimSuffix(ve.AbsoluteKeywordLocation, "/"+keyword)]
+	switch keyword {
+	case "required":
+		var out []Violation
+		if sch != nil {
+			obj, _ := Lookup(doc, at).(map[string]any)
+			for _, k := range sch.Required {
+				if _, ok := obj[k]; !ok {
+					out = append(out, Violation{Path: at + "/" + Escape(k), At: at, Message: fmt.Sprintf("missing required key %q", k)})
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	case "additionalProperties":
+		if sch != nil {
+			obj, _ := Lookup(doc, at).(map[string]any)
+			allowed := make([]string, 0, len(sch.Properties))
+			for k := range sch.Properties {
+				allowed = append(allowed, k)
+			}
+			slices.Sort(allowed)
+			var out []Violation
+			for k := range obj {
+				if _, ok := sch.Properties[k]; !ok {
+					p := at + "/" + Escape(k)
+					out = append(out, Violation{Path: p, At: p, Message: fmt.Sprintf("unknown key %q; allowed here: %s", k, strings.Join(allowed, ", "))})
+				}
+			}
+			if len(out) > 0 {
+				return out
+			}
+		}
+	case "pattern", "format":
+		msg := "has the wrong format"
+		if sch != nil && sch.Description != "" {
+			msg = "must be " + sch.Description
+		}
+		return []Violation{{Path: at, At: at, Message: msg}}
+	case "minLength":
+		if sch != nil && sch.MinLength == 1 {
+			return []Violation{{Path: at, At: at, Message: "must not be empty"}}
+		}
+	case "type":
+		return []Violation{{Path: at, At: at, Message: strings.Replace(ve.Message, "expected", "must be a", 1)}}
+	}
+	return []Violation{{Path: at, At: at, Message: ve.Message}}
+}
+
+// Escape escapes a key for use in a JSON pointer (RFC 6901).
+func Escape(k string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+}
+
+// Split returns the unescaped keys of a JSON pointer.
+func Split(ptr string) []string {
+	if ptr == "" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	r := strings.NewReplacer("~1", "/", "~0", "~")
+	for i, p := range parts {
+		parts[i] = r.Replace(p)
+	}
+	return parts
+}
+
+// Lookup returns the value at ptr in doc, or nil.
+func Lookup(doc any, ptr string) any {
+	v := doc
+	for _, k := range Split(ptr) {
+		switch c := v.(type) {
+		case map[string]any:
+			v = c[k]
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(k, "%d", &i); err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			v = c[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
