@@ -1,0 +1,260 @@
+package load
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+	"github.com/reconcile-dev/reconcile/schema"
+)
+
+// DefaultMaxFileSize caps a spec file's size. The largest real spec, a
+// Google service account whose key is encrypted, is under 8 KiB.
+const DefaultMaxFileSize = 1 << 20
+
+// Options change how files are loaded.
+type Options struct {
+	// AllowPlaintext accepts secret values that are not sops-encrypted on
+	// disk, for local experiments.
+	AllowPlaintext bool
+	// MaxFileSize caps each file; zero means DefaultMaxFileSize.
+	MaxFileSize int64
+}
+
+// positions lists the keys whose place in the file a Spec keeps, for the
+// problems found after loading.
+var positions = []string{"", "/name", "/type", "/notes", "/active", "/credentials", "/credentials/type", "/mtls"}
+
+// fileLoader reads one file at a time; each worker has its own.
+type fileLoader struct {
+	dir     string
+	opts    Options
+	schemas *schema.Set
+	dec     *decrypter
+}
+
+// load reads, decrypts and validates the file rel.
+func (l *fileLoader) load(rel string) (s *spec.Spec, problems spec.Problems) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, problems = nil, spec.Problems{{File: rel, Message: fmt.Sprintf("internal error while loading this file (%T); please report it", r)}}
+		}
+	}()
+	data, p := l.read(rel)
+	if p != nil {
+		return nil, spec.Problems{*p}
+	}
+	root, found := parse(data)
+	if len(found) > 0 {
+		return nil, in(rel, found)
+	}
+	s, found = l.interpret(root, data)
+	if s != nil {
+		s.File = rel
+	}
+	return s, in(rel, found)
+}
+
+func in(file string, ps []problemAt) spec.Problems {
+	out := make(spec.Problems, len(ps))
+	for i, p := range ps {
+		out[i] = p.in(file)
+	}
+	return out
+}
+
+func (l *fileLoader) read(rel string) ([]byte, *spec.Problem) {
+	max := l.opts.MaxFileSize
+	if max <= 0 {
+		max = DefaultMaxFileSize
+	}
+	path := filepath.Join(l.dir, filepath.FromSlash(rel))
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, &spec.Problem{File: rel, Message: "cannot read: " + pathless(err)}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &spec.Problem{File: rel, Message: "not a regular file"}
+	}
+	tooBig := &spec.Problem{File: rel, Message: fmt.Sprintf("the file is larger than the %d-byte limit for a spec", max)}
+	if fi.Size() > max {
+		return nil, tooBig
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &spec.Problem{File: rel, Message: "cannot read: " + pathless(err)}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, &spec.Problem{File: rel, Message: "cannot read: " + pathless(err)}
+	}
+	if int64(len(data)) > max {
+		return nil, tooBig
+	}
+	return data, nil
+}
+
+// interpret decrypts the parsed file if sops encrypted it, validates it
+// and builds its Spec.
+func (l *fileLoader) interpret(root *yaml.Node, data []byte) (*spec.Spec, []problemAt) {
+	sopsKey, _ := node(root, "/sops")
+	var doc map[string]any
+	if sopsKey != nil {
+		var err error
+		if doc, err = l.dec.decrypt(data); err != nil {
+			return nil, []problemAt{{pos: pos(sopsKey), msg: err.Error()}}
+		}
+	} else {
+		v, err := value(root)
+		if err != nil {
+			return nil, []problemAt{{msg: err.Error()}}
+		}
+		doc = v.(map[string]any)
+	}
+	at := func(ptr, msg string) problemAt { return problemAt{pos: locate(root, ptr), path: ptr, msg: msg} }
+
+	t, isString := doc["type"].(string)
+	switch _, known := spec.LookupVendor(t); {
+	case doc["type"] == nil:
+		return nil, []problemAt{at("/type", `missing required key "type"; one of: `+strings.Join(spec.VendorTypes(), ", "))}
+	case !isString || !known:
+		return nil, []problemAt{at("/type", "unknown type; one of: "+strings.Join(spec.VendorTypes(), ", "))}
+	}
+
+	ann := l.schemas.Annotate(t, doc)
+	for _, ptr := range ann.PEM {
+		setString(doc, ptr, normalizePEM)
+	}
+	var problems []problemAt
+	violations, err := l.schemas.Validate(t, doc)
+	if err != nil {
+		return nil, []problemAt{{msg: err.Error()}}
+	}
+	for _, v := range violations {
+		problems = append(problems, problemAt{pos: locate(root, v.At), path: v.Path, msg: v.Message})
+	}
+	if !l.opts.AllowPlaintext {
+		problems = append(problems, plaintextSecrets(root, doc, ann.Secrets, sopsKey != nil)...)
+	}
+	if len(problems) > 0 {
+		return nil, redact(problems, doc, ann.Secrets)
+	}
+	l.schemas.ApplyDefaults(t, doc)
+	return build(t, doc, ann.Secrets, root), nil
+}
+
+// plaintextSecrets returns a problem for each secret value that is not
+// sops-encrypted in the file on disk.
+func plaintextSecrets(root *yaml.Node, doc map[string]any, secrets []string, encrypted bool) []problemAt {
+	var out []problemAt
+	for _, ptr := range secrets {
+		_, raw := node(root, ptr)
+		if raw == nil || raw.Kind != yaml.ScalarNode || raw.Value == "" {
+			continue // not a string: the schema reports it
+		}
+		clear, _ := schema.Lookup(doc, ptr).(string)
+		if encrypted && strings.HasPrefix(raw.Value, encryptedPrefix) && clear != raw.Value {
+			continue
+		}
+		msg := "secret value in plaintext: encrypt it with sops (the file is not sops-encrypted), or pass --allow-plaintext for a local experiment"
+		if encrypted {
+			msg = "secret value in plaintext: sops left it unencrypted (check --encrypted-regex or the .sops.yaml creation rule), or pass --allow-plaintext for a local experiment"
+		}
+		out = append(out, problemAt{pos: pos(raw), path: ptr, msg: msg})
+	}
+	return out
+}
+
+// redact removes the document's secret values from messages, in case a
+// library quoted one.
+func redact(ps []problemAt, doc map[string]any, secrets []string) []problemAt {
+	var values []string
+	for _, ptr := range secrets {
+		if s, ok := schema.Lookup(doc, ptr).(string); ok && len(s) >= 4 {
+			values = append(values, s)
+		}
+	}
+	for i := range ps {
+		for _, v := range values {
+			ps[i].msg = strings.ReplaceAll(ps[i].msg, v, spec.Mask)
+		}
+	}
+	return ps
+}
+
+// normalizePEM accepts a key pasted from a JSON key file: surrounding
+// quotes, literal \n escapes, CRLF line ends and a missing final newline.
+func normalizePEM(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	s = strings.ReplaceAll(s, `\n`, "\n")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.TrimSpace(s) + "\n"
+}
+
+func setString(doc any, ptr string, f func(string) string) {
+	keys := schema.Split(ptr)
+	if len(keys) == 0 {
+		return
+	}
+	if m, ok := schema.Lookup(doc, parent(ptr)).(map[string]any); ok {
+		if s, ok := m[keys[len(keys)-1]].(string); ok {
+			m[keys[len(keys)-1]] = f(s)
+		}
+	}
+}
+
+// build makes the Spec of a valid document, wrapping secrets in
+// spec.Secret.
+func build(t string, doc map[string]any, secrets []string, root *yaml.Node) *spec.Spec {
+	s := &spec.Spec{Type: t, Pos: map[string]spec.Position{}}
+	s.Name, _ = doc["name"].(string)
+	s.Notes, _ = doc["notes"].(string)
+	s.Active, _ = doc["active"].(bool)
+	if m, ok := doc["mtls"].(map[string]any); ok {
+		s.MTLS, _ = m["clientCertificateAuthority"].(string)
+	}
+	for _, ptr := range positions {
+		if k, _ := node(root, ptr); k != nil {
+			s.Pos[ptr] = pos(k)
+		}
+	}
+	creds, ok := doc["credentials"].(map[string]any)
+	if !ok {
+		return s
+	}
+	for _, ptr := range secrets {
+		keys := schema.Split(ptr)
+		if m, ok := schema.Lookup(doc, parent(ptr)).(map[string]any); ok {
+			if v, ok := m[keys[len(keys)-1]].(string); ok {
+				m[keys[len(keys)-1]] = spec.NewSecret(v)
+			}
+		}
+	}
+	c := &spec.Credential{Type: t, Fields: creds}
+	if ct, ok := creds["type"].(string); ok {
+		c.Type = ct
+		delete(creds, "type")
+	}
+	s.Credential = c
+	return s
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,86 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+)
+
+// find returns the spec files under dir as slash-separated paths relative
+// to dir, sorted. Names beginning with "." are skipped, symlinks to files
+// are followed and symlinks to folders are not descended.
+func find(dir string) ([]string, spec.Problems) {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, spec.Problems{{Message: fmt.Sprintf("the spec directory %s does not exist", dir)}}
+	case err != nil:
+		return nil, spec.Problems{{Message: fmt.Sprintf("cannot read the spec directory %s: %s", dir, pathless(err))}}
+	case !fi.IsDir():
+		return nil, spec.Problems{{Message: fmt.Sprintf("the spec directory %s is not a directory", dir)}}
+	}
+	var files []string
+	var problems spec.Problems
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		rel := relative(dir, path)
+		if err != nil {
+			problems = append(problems, spec.Problem{File: rel, Message: "cannot read: " + pathless(err)})
+			return nil
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !isSpecName(d.Name()) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Stat(path)
+			if err != nil {
+				problems = append(problems, spec.Problem{File: rel, Message: "broken symlink: " + pathless(err)})
+				return nil
+			}
+			if target.IsDir() {
+				return nil // symlinks to folders are not descended
+			}
+		}
+		files = append(files, rel)
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, spec.Problem{Message: fmt.Sprintf("cannot read the spec directory %s: %s", dir, pathless(err))})
+	}
+	slices.Sort(files)
+	return files, problems
+}
+
+func isSpecName(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+func relative(dir, path string) string {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// pathless returns err's message without the path a *fs.PathError adds, as
+// problems name the file themselves.
+func pathless(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

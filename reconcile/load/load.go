@@ -1,0 +1,77 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+	"github.com/reconcile-dev/reconcile/schema"
+)
+
+// Load reads every spec under dir. It returns all the specs, sorted by
+// file, or a spec.Problems error holding every problem of every file: it
+// never returns some specs and some problems. Files are decrypted in
+// parallel, at most GOMAXPROCS at a time.
+func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
+	schemas, err := schema.Compiled()
+	if err != nil {
+		return nil, fmt.Errorf("compile schemas: %w", err)
+	}
+	files, problems := find(dir)
+	specs := make([]*spec.Spec, len(files))
+	perFile := make([]spec.Problems, len(files))
+
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l := &fileLoader{dir: dir, opts: opts, schemas: schemas, dec: newDecrypter()}
+			for i := range next {
+				specs[i], perFile[i] = l.load(files[i])
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, ps := range perFile {
+		problems = append(problems, ps...)
+	}
+	problems = append(problems, uniqueNames(specs)...)
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return specs, nil
+}
+
+// uniqueNames reports every spec whose name an earlier file already uses,
+// compared case-insensitively.
+func uniqueNames(specs []*spec.Spec) spec.Problems {
+	var out spec.Problems
+	first := map[string]*spec.Spec{}
+	for _, s := range specs {
+		if s == nil {
+			continue // the file has problems of its own
+		}
+		k := strings.ToLower(s.Name)
+		if f, dup := first[k]; dup {
+			out = append(out, s.At("/name", "name %q is already used by %s:%d (names are unique in the org, compared case-insensitively)", s.Name, f.File, f.Pos["/name"].Line))
+			continue
+		}
+		first[k] = s
+	}
+	return out
+}
