@@ -1,0 +1,236 @@
+// Package local is the embedded org: a JSON file that stands in for a
+// Genesys Cloud org, for demos, tests and teams that want a record without
+// an API. It holds no secret value, only credential fingerprints. Writes
+// are atomic (temp file, fsync, rename) and one run at a time holds a lock
+// beside it.
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/gofrs/flock"
+
+	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+)
+
+// FormatVersion is the version of the file format this package writes.
+const FormatVersion = 1
+
+// Owner is the mark of an integration reconcile created.
+const Owner = "reconcile"
+
+// file is the org file's content.
+type file struct {
+	FormatVersion int           `json:"formatVersion"`
+	Integrations  []integration `json:"integrations"`
+}
+
+type integration struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Notes  string `json:"notes,omitempty"`
+	Active bool   `json:"active"`
+	MTLS   string `json:"mtls,omitempty"`
+	// Owner is "reconcile" when reconcile created the integration: the mark
+	// that allows pruning it.
+	Owner      string      `json:"owner,omitempty"`
+	Credential *credential `json:"credential,omitempty"`
+	// Actions counts data actions, which only people add (by editing the
+	// file); reconcile refuses to change the credential type under them.
+	Actions int `json:"actions,omitempty"`
+}
+
+type credential struct {
+	ID          string `json:"id"`
+	Type        string `json:"type"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// Org is an open local org file.
+type Org struct {
+	path     string
+	readOnly bool
+	lock     *flock.Flock
+	data     file
+}
+
+// ErrReadOnly is returned by writes to an org opened read-only.
+var ErrReadOnly = errors.New("the local org is open read-only (dry run)")
+
+// Open opens the org file at path; a missing file is an empty org. Unless
+// readOnly, it takes the lock path+".lock" (failing at once if another run
+// holds it) until Close. A read-only org creates nothing on disk.
+func Open(path string, readOnly bool) (*Org, error) {
+	o := &Org{path: path, readOnly: readOnly}
+	if !readOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		o.lock = flock.New(path + ".lock")
+		ok, err := o.lock.TryLock()
+		if err != nil {
+			return nil, fmt.Errorf("lock the local org: %w", err)
+		}
+		if !ok {
+			return nil, fmt.Errorf("the local org %s is locked by another reconcile run (lock file %s.lock)", path, path)
+		}
+	}
+	if err := o.read(); err != nil {
+		o.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// Close releases the lock.
+func (o *Org) Close() error {
+	if o.lock != nil {
+		return o.lock.Unlock()
+	}
+	return nil
+}
+
+// Path returns the org file's path.
+func (o *Org) Path() string { return o.path }
+
+func (o *Org) read() error {
+	b, err := os.ReadFile(o.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		o.data = file{FormatVersion: FormatVersion}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var f file
+	if err := json.Unmarshal(b, &f); err != nil {
+		return fmt.Errorf("the local org %s is not valid JSON (%v); reconcile will not overwrite it", o.path, err)
+	}
+	if f.FormatVersion != FormatVersion {
+		return fmt.Errorf("the local org %s has format version %d; this reconcile reads version %d", o.path, f.FormatVersion, FormatVersion)
+	}
+	o.data = f
+	return nil
+}
+
+// Observe returns the org's integrations, as of the file on disk.
+func (o *Org) Observe(ctx context.Context) (org.State, error) {
+	if err := o.read(); err != nil {
+		return org.State{}, err
+	}
+	var st org.State
+	for _, in := range o.data.Integrations {
+		oi := org.Integration{ID: in.ID, Name: in.Name, Type: in.Type, Notes: in.Notes, Active: in.Active,
+			MTLS: in.MTLS, Owned: in.Owner == Owner, Actions: in.Actions}
+		if c := in.Credential; c != nil {
+			oi.Credential = &org.Credential{ID: c.ID, Type: c.Type, Fingerprint: c.Fingerprint}
+		}
+		st.Integrations = append(st.Integrations, oi)
+	}
+	return st, nil
+}
+
+// Apply carries out one change and writes the file once, so an integration
+// is never left half-changed on disk.
+func (o *Org) Apply(ctx context.Context, c plan.Change) error {
+	if o.readOnly {
+		return ErrReadOnly
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	i := -1
+	if c.Current != nil {
+		i = slices.IndexFunc(o.data.Integrations, func(in integration) bool { return in.ID == c.Current.ID })
+		if i < 0 {
+			return fmt.Errorf("integration %s (%s) is no longer in the org", c.Current.ID, c.Name)
+		}
+	}
+	for _, a := range c.Actions {
+		switch a {
+		case plan.Create:
+			o.data.Integrations = append(o.data.Integrations, integration{ID: newID(), Type: c.Type, Owner: Owner,
+				Name: c.Spec.Name, Notes: c.Spec.Notes, MTLS: c.Spec.MTLS})
+			i = len(o.data.Integrations) - 1
+		case plan.Configure:
+			in := &o.data.Integrations[i]
+			in.Name, in.Notes, in.MTLS = c.Spec.Name, c.Spec.Notes, c.Spec.MTLS
+		case plan.Credentials:
+			in := &o.data.Integrations[i]
+			if want := c.Spec.Credential; want == nil {
+				in.Credential = nil
+			} else {
+				in.Credential = &credential{ID: newID(), Type: want.Type, Fingerprint: want.Fingerprint}
+			}
+		case plan.Activate:
+			o.data.Integrations[i].Active = true
+		case plan.Deactivate:
+			o.data.Integrations[i].Active = false
+		case plan.Delete:
+			o.data.Integrations = slices.Delete(o.data.Integrations, i, i+1)
+		default:
+			return fmt.Errorf("unknown action %q", a)
+		}
+	}
+	return o.write()
+}
+
+// write replaces the file atomically: a temp file in the same folder,
+// fsync, rename, fsync of the folder.
+func (o *Org) write() error {
+	b, err := json.MarshalIndent(o.data, "", "  ")
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(o.path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(o.path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), o.path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
