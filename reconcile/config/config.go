@@ -1,0 +1,182 @@
+// Package config reads reconcile.yaml, the configuration file: where the
+// specs are, which org is the target, and how the daemon behaves.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+)
+
+// DefaultFile is the configuration file read from the working directory.
+const DefaultFile = "reconcile.yaml"
+
+// Config is the configuration file's content, with relative paths made
+// relative to the file's folder and defaults filled in.
+type Config struct {
+	// Found says a configuration file was read.
+	Found bool
+	File  string
+	// Specs is the spec directory.
+	Specs  string
+	Target Target
+	Prune  bool
+	// FingerprintKeyFile holds the key of credential fingerprints; empty
+	// when not configured.
+	FingerprintKeyFile string
+	Watch              Watch
+}
+
+// Target is the org to reconcile: exactly one of Local and Genesys.
+type Target struct {
+	Local   *Local
+	Genesys *Genesys
+}
+
+// Local is the embedded org file.
+type Local struct {
+	Path string
+}
+
+// Genesys is a Genesys Cloud org.
+type Genesys struct {
+	Region   string
+	APIURL   string
+	TokenURL string
+}
+
+// Watch configures the daemon.
+type Watch struct {
+	Debounce time.Duration
+	Resync   time.Duration
+	Listen   string
+}
+
+type raw struct {
+	Specs              string `yaml:"specs"`
+	FingerprintKeyFile string `yaml:"fingerprintKeyFile"`
+	Prune              bool   `yaml:"prune"`
+	Target             struct {
+		Local *struct {
+			Path string `yaml:"path"`
+		} `yaml:"local"`
+		Genesys *struct {
+			Region   string `yaml:"region"`
+			APIURL   string `yaml:"apiUrl"`
+			TokenURL string `yaml:"tokenUrl"`
+		} `yaml:"genesys"`
+	} `yaml:"target"`
+	Watch struct {
+		Debounce duration `yaml:"debounce"`
+		Resync   duration `yaml:"resync"`
+		Listen   string   `yaml:"listen"`
+	} `yaml:"watch"`
+}
+
+type duration struct{ d time.Duration }
+
+func (d *duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("line %d: %q is not a positive duration such as 250ms or 5m", n.Line, n.Value)
+	}
+	d.d = v
+	return nil
+}
+
+// Defaults for what the file leaves out.
+const (
+	DefaultOrgPath  = ".reconcile/org.json"
+	DefaultDebounce = 250 * time.Millisecond
+	DefaultResync   = 5 * time.Minute
+	DefaultListen   = "127.0.0.1:9464"
+)
+
+// Load reads the configuration file at path. When path is empty it reads
+// DefaultFile in the working directory if there is one, and otherwise
+// returns the defaults with Found false.
+func Load(path string) (*Config, error) {
+	explicit := path != ""
+	if !explicit {
+		path = DefaultFile
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return resolve(".", path, raw{}, false)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	var r raw
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&r); err != nil && !errors.Is(err, io.EOF) {
+		return nil, spec.Problem{File: path, Line: errLine(err), Message: "invalid configuration: " + trimYAML(err)}
+	}
+	return resolve(filepath.Dir(path), path, r, true)
+}
+
+func resolve(dir, file string, r raw, found bool) (*Config, error) {
+	rel := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c := &Config{Found: found, File: file, Specs: rel(r.Specs), Prune: r.Prune, FingerprintKeyFile: rel(r.FingerprintKeyFile)}
+	switch t := r.Target; {
+	case t.Local != nil && t.Genesys != nil:
+		return nil, spec.Problem{File: file, Path: "/target", Message: "give exactly one target: local or genesys"}
+	case t.Genesys != nil:
+		g := t.Genesys
+		if (g.Region == "") == (g.APIURL == "") {
+			return nil, spec.Problem{File: file, Path: "/target/genesys", Message: "give exactly one of region and apiUrl"}
+		}
+		c.Target.Genesys = &Genesys{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL}
+	default:
+		p := DefaultOrgPath
+		if t.Local != nil && t.Local.Path != "" {
+			p = t.Local.Path
+		}
+		c.Target.Local = &Local{Path: rel(p)}
+	}
+	c.Watch = Watch{Debounce: or(r.Watch.Debounce.d, DefaultDebounce), Resync: or(r.Watch.Resync.d, DefaultResync), Listen: r.Watch.Listen}
+	if c.Watch.Listen == "" {
+		c.Watch.Listen = DefaultListen
+	}
+	return c, nil
+}
+
+func or(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+func errLine(err error) int {
+	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
+
+var yamlPrefix = regexp.MustCompile(`^yaml: (unmarshal errors:\n\s*)?`)
+
+func trimYAML(err error) string {
+	return yamlPrefix.ReplaceAllString(err.Error(), "")
+}

@@ -1,0 +1,126 @@
+// Package engine runs one reconcile: load the specs, fingerprint their
+// credentials, observe the org, plan, and (unless a dry run) apply. The
+// command line calls it once; the daemon calls it on every change.
+package engine
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/reconcile-dev/reconcile/reconcile/apply"
+	"github.com/reconcile-dev/reconcile/reconcile/fingerprint"
+	"github.com/reconcile-dev/reconcile/reconcile/load"
+	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+)
+
+// Org is an org opened for one run.
+type Org interface {
+	Observe(ctx context.Context) (org.State, error)
+	apply.Org
+	Close() error
+}
+
+// Engine holds what one reconcile needs.
+type Engine struct {
+	Specs string // the spec directory
+	Load  load.Options
+	Plan  plan.Options
+	// Open opens the target org; readOnly for a dry run, which must write
+	// nothing anywhere.
+	Open func(ctx context.Context, readOnly bool) (Org, error)
+	// Key returns the fingerprint key; in a dry run it must create nothing.
+	Key func(dryRun bool) (fingerprint.Key, error)
+	Log *slog.Logger
+	// OnPlan, if set, sees the plan before anything is applied.
+	OnPlan func(plan.Plan)
+	// OnApplied, if set, sees each change once it is applied or has failed.
+	OnApplied func(plan.Change, error)
+}
+
+// Reconcile runs load, plan and, unless dryRun, apply. Nothing is written
+// unless every spec is valid and the plan could be made.
+func (e *Engine) Reconcile(ctx context.Context, dryRun bool) render.Report {
+	start := time.Now()
+	r := render.Report{DryRun: dryRun}
+	defer func() { e.logDone(r, time.Since(start)) }()
+
+	specs, err := load.Load(ctx, e.Specs, e.Load)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	e.Log.Debug("loaded specs", "dir", e.Specs, "specs", len(specs), "elapsed", time.Since(start))
+	key, err := e.Key(dryRun)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	key.Apply(specs)
+
+	o, err := e.Open(ctx, dryRun)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	defer o.Close()
+	state, err := o.Observe(ctx)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	r.Plan, r.Err = plan.Build(specs, state, e.Plan)
+	if r.Err != nil {
+		return r
+	}
+	r.Planned = true
+	if e.OnPlan != nil {
+		e.OnPlan(r.Plan)
+	}
+	if dryRun || r.Plan.Empty() {
+		return r
+	}
+	res := apply.Apply(ctx, o, r.Plan, e.OnApplied)
+	r.Result = &res
+	r.Err = res.Err()
+	return r
+}
+
+// Validate loads the specs and checks them against the per-type limits
+// alone, with no target.
+func (e *Engine) Validate(ctx context.Context) (int, error) {
+	specs, err := load.Load(ctx, e.Specs, e.Load)
+	if err != nil {
+		return 0, err
+	}
+	if ps := plan.Limits(specs, org.State{}, nil, nil); len(ps) > 0 {
+		return 0, ps.Err()
+	}
+	return len(specs), nil
+}
+
+func (e *Engine) logDone(r render.Report, elapsed time.Duration) {
+	attrs := []any{"dryRun", r.DryRun, "duration", elapsed.Round(time.Millisecond)}
+	if r.Planned {
+		counts := r.Plan.Summary()
+		for _, a := range plan.Actions {
+			attrs = append(attrs, string(a), counts[a])
+		}
+		attrs = append(attrs, "inSync", r.Plan.InSync)
+	}
+	if r.Result != nil {
+		attrs = append(attrs, "applied", len(r.Result.Applied), "failed", len(r.Result.Failed))
+	}
+	if r.Err != nil {
+		n := 1
+		if ps, ok := spec.AsProblems(r.Err); ok {
+			n = len(ps)
+		}
+		e.Log.Error("reconcile failed", append(attrs, "errors", n)...)
+		return
+	}
+	e.Log.Info("reconcile done", attrs...)
+}

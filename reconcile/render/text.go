@@ -1,0 +1,110 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+)
+
+var symbols = map[plan.Action]string{
+	plan.Create: "+", plan.Configure: "~", plan.Credentials: "~",
+	plan.Activate: "+", plan.Deactivate: "-", plan.Delete: "-",
+}
+
+// Plan prints p for people, in the style of terraform plan. dir is the
+// spec directory, joined to file names so they can be opened as printed.
+func Plan(w io.Writer, p plan.Plan, dir string, dryRun bool) {
+	if p.Empty() {
+		fmt.Fprintf(w, "No changes. The org matches the specs (%d in sync).\n", p.InSync)
+		return
+	}
+	fmt.Fprintf(w, "reconcile will make these changes:\n\n")
+	for _, c := range p.Changes {
+		sym := "~"
+		switch {
+		case c.Has(plan.Create):
+			sym = "+"
+		case c.Has(plan.Delete):
+			sym = "-"
+		}
+		fmt.Fprintf(w, "  %s %s (%s)", sym, c.Name, c.Type)
+		if c.File != "" {
+			fmt.Fprintf(w, "  %s", filepath.ToSlash(filepath.Join(dir, c.File)))
+		}
+		fmt.Fprintln(w)
+		for _, a := range c.Actions {
+			fmt.Fprintf(w, "      %s %s", symbols[a], a)
+			if why := c.Why[a]; why != "" {
+				fmt.Fprintf(w, ": %s", why)
+			}
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "Plan: %s.\n", summary(p.Summary()))
+	if dryRun {
+		fmt.Fprintln(w, "This was a dry run: nothing was written.")
+	}
+}
+
+func summary(counts map[plan.Action]int) string {
+	parts := make([]string, len(plan.Actions))
+	for i, a := range plan.Actions {
+		parts[i] = fmt.Sprintf("%d %s", counts[a], a)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Applied prints one line for a change carried out.
+func Applied(w io.Writer, c plan.Change, err error) {
+	acts := make([]string, len(c.Actions))
+	for i, a := range c.Actions {
+		acts[i] = string(a)
+	}
+	if err != nil {
+		fmt.Fprintf(w, "failed:  %s (%s): %s\n", c.Name, c.Type, strings.Join(acts, ", "))
+		return
+	}
+	fmt.Fprintf(w, "applied: %s (%s): %s\n", c.Name, c.Type, strings.Join(acts, ", "))
+}
+
+// Done prints the closing line of an apply.
+func Done(w io.Writer, r Report) {
+	if r.Result == nil {
+		return
+	}
+	if n := len(r.Result.Failed); n > 0 {
+		fmt.Fprintf(w, "Apply failed: %d of %d changes applied, %d failed; run again to finish.\n", len(r.Result.Applied), len(r.Result.Applied)+n, n)
+		return
+	}
+	fmt.Fprintf(w, "Apply complete: %d changes applied.\n", len(r.Result.Applied))
+}
+
+// Errors prints err for people, one problem a line, file names joined to
+// the spec directory.
+func Errors(w io.Writer, err error, dir string) {
+	if ps, ok := spec.AsProblems(err); ok {
+		for _, p := range ps {
+			if p.File != "" {
+				p.File = filepath.ToSlash(filepath.Join(dir, p.File))
+			}
+			fmt.Fprintf(w, "error: %s\n", p.Error())
+		}
+		fmt.Fprintf(w, "%d %s; nothing was applied.\n", len(ps), plural(len(ps), "error", "errors"))
+		return
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(w, "error: %s\n", line)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
