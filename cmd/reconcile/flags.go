@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+)
+
+// options are the command line's words.
+type options struct {
+	command string   // "", "validate", "schema", "version"
+	args    []string // the command's arguments
+
+	config, specs             string
+	output                    string
+	logFormat, logLevel       string
+	dryRun, detailedExitcode  bool
+	watch, prune              bool
+	allowPlaintext            bool
+	allowCredentialTypeChange bool
+}
+
+var commands = []string{"validate", "schema", "version"}
+
+const usageText = `Usage:
+  reconcile [flags]                 load, validate, plan and apply once
+  reconcile --dry-run [flags]       load, validate and plan; write nothing
+  reconcile --watch [flags]         the daemon (not yet implemented)
+  reconcile validate [flags]        load and validate the specs; needs no target
+  reconcile schema DIR              write the JSON Schemas of the specs to DIR
+  reconcile version                 print the version
+
+Flags:
+`
+
+// errUsage marks a usage error, already explained to the user.
+var errUsage = errors.New("usage error")
+
+func parseArgs(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usageText)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.config, "config", "", "configuration `file` (default reconcile.yaml in the working directory)")
+	fs.StringVar(&o.specs, "specs", "", "spec `dir`ectory; overrides the configuration file")
+	fs.StringVar(&o.output, "output", "text", "plan output: text or json")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "plan only; write nothing anywhere")
+	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "with --dry-run: exit 2 when changes are pending")
+	fs.BoolVar(&o.watch, "watch", false, "run as a daemon, applying every change")
+	fs.BoolVar(&o.prune, "prune", false, "delete integrations reconcile created that no spec names")
+	fs.BoolVar(&o.allowPlaintext, "allow-plaintext", false, "accept secret values not encrypted by sops (local experiments only)")
+	fs.BoolVar(&o.allowCredentialTypeChange, "allow-credential-type-change", false, "allow changing the credential type of an integration that has data actions")
+
+	// Flags may come before and after the command.
+	if err := fs.Parse(args); err != nil {
+		return nil, errUsage
+	}
+	rest := fs.Args()
+	if len(rest) > 0 && slices.Contains(commands, rest[0]) {
+		o.command = rest[0]
+		if err := fs.Parse(rest[1:]); err != nil {
+			return nil, errUsage
+		}
+		rest = fs.Args()
+	}
+	o.args = rest
+	fail := func(format string, a ...any) (*options, error) {
+		fmt.Fprintf(stderr, "reconcile: "+format+"\n", a...)
+		return nil, errUsage
+	}
+	switch {
+	case o.command == "" && len(rest) > 0:
+		return fail("unknown command %q; commands: %v", rest[0], commands)
+	case o.command == "schema" && len(rest) != 1:
+		return fail("usage: reconcile schema DIR")
+	case o.command != "schema" && len(rest) > 0:
+		return fail("%s takes no arguments, got %q", o.command, rest)
+	case o.output != "text" && o.output != "json":
+		return fail("--output must be text or json, not %q", o.output)
+	case o.logFormat != "text" && o.logFormat != "json":
+		return fail("--log-format must be text or json, not %q", o.logFormat)
+	case o.detailedExitcode && !o.dryRun:
+		return fail("--detailed-exitcode is only meaningful with --dry-run")
+	case o.command != "" && (o.dryRun || o.watch):
+		return fail("--dry-run and --watch do not apply to %s", o.command)
+	}
+	return o, nil
+}

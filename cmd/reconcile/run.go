@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+
+	"github.com/reconcile-dev/reconcile/reconcile/config"
+	"github.com/reconcile-dev/reconcile/reconcile/engine"
+	"github.com/reconcile-dev/reconcile/reconcile/load"
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/schema"
+)
+
+// Set by the linker: -ldflags "-X main.version=... -X main.commit=...".
+var (
+	version = "dev"
+	commit  = "unknown"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitError   = 1
+	exitChanges = 2 // --dry-run --detailed-exitcode found changes
+)
+
+// run is the whole command line: it never calls os.Exit and writes only to
+// stdout (plans) and stderr (logs and errors).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitError
+	}
+	log, err := newLogger(stderr, o.logFormat, o.logLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "reconcile: %v\n", err)
+		return exitError
+	}
+	switch o.command {
+	case "version":
+		fmt.Fprintf(stdout, "reconcile %s (commit %s, %s)\n", version, commit, runtime.Version())
+		return exitOK
+	case "schema":
+		if err := schema.Write(o.args[0]); err != nil {
+			fmt.Fprintf(stderr, "reconcile: write schemas: %v\n", err)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "Wrote the JSON Schemas to %s.\n", o.args[0])
+		return exitOK
+	}
+
+	cfg, err := config.Load(o.config)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitError
+	}
+	specs := cfg.Specs
+	if o.specs != "" {
+		specs = o.specs
+	}
+	if specs == "" {
+		if cfg.Found {
+			fmt.Fprintf(stderr, "error: %s names no spec directory: add `specs: DIR` or pass --specs DIR\n", cfg.File)
+		} else {
+			fmt.Fprintf(stderr, "error: no %s in the working directory: pass --config FILE or --specs DIR (see config.example/)\n", config.DefaultFile)
+		}
+		return exitError
+	}
+	if o.watch {
+		fmt.Fprintln(stderr, "error: reconcile --watch is not implemented yet")
+		return exitError
+	}
+
+	eng := &engine.Engine{
+		Specs: specs,
+		Load:  load.Options{AllowPlaintext: o.allowPlaintext},
+		Plan:  plan.Options{Prune: o.prune || cfg.Prune, AllowCredentialTypeChange: o.allowCredentialTypeChange},
+		Log:   log,
+	}
+	if o.command == "validate" {
+		return validate(ctx, eng, o, stdout, stderr)
+	}
+	if eng.Open, err = opener(cfg); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return exitError
+	}
+	eng.Key = keySource(cfg, log)
+	if o.output == "text" {
+		eng.OnPlan = func(p plan.Plan) { render.Plan(stdout, p, specs, o.dryRun) }
+		eng.OnApplied = func(c plan.Change, err error) { render.Applied(stdout, c, err) }
+	}
+	r := eng.Reconcile(ctx, o.dryRun)
+	if o.output == "json" {
+		render.JSON(stdout, r)
+	} else {
+		render.Done(stdout, r)
+		if r.Err != nil {
+			render.Errors(stderr, r.Err, specs)
+		}
+	}
+	switch {
+	case r.Err != nil:
+		return exitError
+	case o.detailedExitcode && !r.Plan.Empty():
+		return exitChanges
+	}
+	return exitOK
+}
+
+func validate(ctx context.Context, eng *engine.Engine, o *options, stdout, stderr io.Writer) int {
+	n, err := eng.Validate(ctx)
+	if o.output == "json" {
+		render.JSON(stdout, render.Report{DryRun: true, Err: err})
+	} else if err == nil {
+		fmt.Fprintf(stdout, "%d specs are valid.\n", n)
+	} else {
+		render.Errors(stderr, err, eng.Specs)
+	}
+	if err != nil {
+		return exitError
+	}
+	return exitOK
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level must be debug, info, warn or error, not %q", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/reconcile-dev/reconcile/reconcile/config"
+	"github.com/reconcile-dev/reconcile/reconcile/engine"
+	"github.com/reconcile-dev/reconcile/reconcile/fingerprint"
+	"github.com/reconcile-dev/reconcile/reconcile/org/local"
+)
+
+// opener returns how to open the configured target.
+func opener(cfg *config.Config) (func(context.Context, bool) (engine.Org, error), error) {
+	if cfg.Target.Genesys != nil {
+		return nil, errors.New("the genesys target is not implemented yet; use target.local")
+	}
+	path := cfg.Target.Local.Path
+	return func(_ context.Context, readOnly bool) (engine.Org, error) {
+		return local.Open(path, readOnly)
+	}, nil
+}
+
+// KeyFileName is the local org's generated fingerprint key, beside the org
+// file.
+const KeyFileName = "fingerprint.key"
+
+// keySource returns how to find the fingerprint key: RECONCILE_FINGERPRINT_KEY,
+// else the configured key file, else (local org only) a key generated once
+// beside the org file.
+func keySource(cfg *config.Config, log *slog.Logger) func(dryRun bool) (fingerprint.Key, error) {
+	return func(dryRun bool) (fingerprint.Key, error) {
+		if v := os.Getenv("RECONCILE_FINGERPRINT_KEY"); v != "" {
+			return fingerprint.NewKey([]byte(v))
+		}
+		if cfg.FingerprintKeyFile != "" {
+			return fingerprint.ReadFile(cfg.FingerprintKeyFile)
+		}
+		path := filepath.Join(filepath.Dir(cfg.Target.Local.Path), KeyFileName)
+		k, created, err := fingerprint.LoadOrCreate(path, !dryRun)
+		switch {
+		case errors.Is(err, fingerprint.ErrNoKeyFile):
+			log.Info("no fingerprint key yet: this dry run uses a throwaway one, and the first real run generates it", "path", path)
+			return fingerprint.Generate(), nil
+		case err != nil:
+			return fingerprint.Key{}, err
+		case created:
+			log.Info("generated the fingerprint key of the local org (mode 0600); keep it beside the org file", "path", path)
+		}
+		return k, nil
+	}
+}
