@@ -40,6 +40,14 @@ func (s *Set) Validate(t string, doc any) ([]Violation, error) {
 	for _, leaf := range leaves(ve, nil) {
 		out = append(out, s.explain(leaf, doc)...)
 	}
+	// An empty value breaks its pattern too; "must not be empty" says it all.
+	empty := map[string]bool{}
+	for _, v := range out {
+		if v.Message == msgEmpty {
+			empty[v.Path] = true
+		}
+	}
+	out = slices.DeleteFunc(out, func(v Violation) bool { return empty[v.Path] && v.Message != msgEmpty })
 	slices.SortFunc(out, func(a, b Violation) int { return strings.Compare(a.Path, b.Path) })
 	return slices.CompactFunc(out, func(a, b Violation) bool { return a == b }), nil
 }
@@ -53,6 +61,8 @@ func leaves(ve *jsonschema.ValidationError, out []*jsonschema.ValidationError) [
 	}
 	return out
 }
+
+const msgEmpty = "must not be empty"
 
 // explain turns a leaf of the validator's error tree into violations with
 // messages written for the person editing the file.
@@ -100,11 +110,18 @@ func (s *Set) explain(ve *jsonschema.ValidationError, doc any) []Violation {
 		}
 		return []Violation{{Path: at, At: at, Message: msg}}
 	case "minLength":
+		if strings.Contains(ve.KeywordLocation, "/propertyNames/") {
+			return []Violation{{Path: at, At: at, Message: "keys must not be empty"}}
+		}
 		if sch != nil && sch.MinLength == 1 {
-			return []Violation{{Path: at, At: at, Message: "must not be empty"}}
+			return []Violation{{Path: at, At: at, Message: msgEmpty}}
 		}
 	case "type":
-		return []Violation{{Path: at, At: at, Message: strings.Replace(ve.Message, "expected", "must be a", 1)}}
+		msg := strings.Replace(ve.Message, "expected", "must be a", 1)
+		for _, vowel := range []string{"a object", "a array", "a integer"} {
+			msg = strings.ReplaceAll(msg, vowel, "an"+vowel[1:])
+		}
+		return []Violation{{Path: at, At: at, Message: msg}}
 	}
 	return []Violation{{Path: at, At: at, Message: ve.Message}}
 }

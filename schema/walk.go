@@ -30,7 +30,7 @@ func (s *Set) Annotate(t string, doc any) Annotations {
 	if !ok {
 		return a
 	}
-	secret := map[string]bool{}
+	secret, pem := map[string]bool{}, map[string]bool{}
 	visit(sch, doc, "", func(sc *jsonschema.Schema, v any, ptr string) {
 		if sc.WriteOnly && !secret[ptr] {
 			for _, leaf := range leafPointers(v, ptr, nil) {
@@ -40,8 +40,9 @@ func (s *Set) Annotate(t string, doc any) Annotations {
 				}
 			}
 		}
-		if sc.ContentMediaType == PEMMediaType {
+		if sc.ContentMediaType == PEMMediaType && !pem[ptr] {
 			if _, isString := v.(string); isString {
+				pem[ptr] = true
 				a.PEM = append(a.PEM, ptr)
 			}
 		}
