@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden output in testdata/script")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"reconcile": func() {
+			code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+			if f := os.Getenv("RECONCILE_TEST_STATUS"); f != "" {
+				os.WriteFile(f, []byte(strconv.Itoa(code)), 0o644)
+			}
+			os.Exit(code)
+		},
+	})
+}
+
+// TestScripts runs every testdata/script/*.txtar. Each script starts with
+// two fresh age identities: SOPS_AGE_KEY_FILE (recipient $AGE_RECIPIENT),
+// which reconcile uses, and $OTHER_AGE_RECIPIENT, whose key it never has.
+//
+// Extra commands:
+//
+//	encrypt [-whole | -regex RE] [-other] FILE...  sops-encrypt in place
+//	tamper FILE KEY           flip one ciphertext byte of KEY's value
+//	replace FILE OLD NEW      replace text (e.g. a readable value)
+//	status N                  the last reconcile exited with status N
+//	nosecrets [FILE...]       fail if "SECRET" is in the last stdout or
+//	                          stderr, under $WORK/.reconcile, or in FILEs
+//
+// Fixtures follow one convention: every secret value contains SECRET.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			keys := filepath.Join(env.WorkDir, ".keys")
+			if err := os.Mkdir(keys, 0o700); err != nil {
+				return err
+			}
+			keyFile, recipient, err := sopstest.NewIdentity(keys, "age.txt")
+			if err != nil {
+				return err
+			}
+			_, other, err := sopstest.NewIdentity(keys, "other.txt")
+			if err != nil {
+				return err
+			}
+			env.Setenv("SOPS_AGE_KEY_FILE", keyFile)
+			env.Setenv("AGE_RECIPIENT", recipient)
+			env.Setenv("OTHER_AGE_RECIPIENT", other)
+			env.Setenv("HOME", env.WorkDir) // no stray sops keys from the real home
+			env.Setenv("RECONCILE_TEST_STATUS", filepath.Join(keys, "status"))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"encrypt":   cmdEncrypt,
+			"tamper":    cmdTamper,
+			"replace":   cmdReplace,
+			"nosecrets": cmdNoSecrets,
+			"status":    cmdStatus,
+		},
+	})
+}
+
+func cmdEncrypt(ts *testscript.TestScript, neg bool, args []string) {
+	opts := sopstest.Options{Recipients: []string{ts.Getenv("AGE_RECIPIENT")}, EncryptedRegex: sopstest.SecretsRegex}
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-whole":
+			opts.EncryptedRegex = ""
+		case "-regex":
+			opts.EncryptedRegex, args = args[1], args[1:]
+		case "-other":
+			opts.Recipients = []string{ts.Getenv("OTHER_AGE_RECIPIENT")}
+		default:
+			ts.Fatalf("encrypt: unknown flag %s", args[0])
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		ts.Fatalf("usage: encrypt [-whole | -regex RE] [-other] FILE...")
+	}
+	for _, f := range args {
+		ts.Check(sopstest.EncryptFile(ts.MkAbs(f), opts))
+	}
+}
+
+func cmdTamper(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: tamper FILE KEY")
+	}
+	path := ts.MkAbs(args[0])
+	b, err := os.ReadFile(path)
+	ts.Check(err)
+	re := regexp.MustCompile(`(?m)^(\s*` + regexp.QuoteMeta(args[1]) + `: ENC\[AES256_GCM,data:)(.)`)
+	loc := re.FindSubmatchIndex(b)
+	if loc == nil {
+		ts.Fatalf("tamper: no encrypted %s in %s", args[1], args[0])
+	}
+	i := loc[4] // the first ciphertext character
+	if b[i] == 'A' {
+		b[i] = 'B'
+	} else {
+		b[i] = 'A'
+	}
+	ts.Check(os.WriteFile(path, b, 0o644))
+}
+
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	path := ts.MkAbs(args[0])
+	b, err := os.ReadFile(path)
+	ts.Check(err)
+	if !bytes.Contains(b, []byte(args[1])) {
+		ts.Fatalf("replace: %q not in %s", args[1], args[0])
+	}
+	ts.Check(os.WriteFile(path, bytes.ReplaceAll(b, []byte(args[1]), []byte(args[2])), 0o644))
+}
+
+func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! nosecrets")
+	}
+	found := func(where, text string) {
+		if i := strings.Index(text, "SECRET"); i >= 0 {
+			ts.Fatalf("secret value in %s: ...%s...", where, text[max(0, i-40):min(len(text), i+40)])
+		}
+	}
+	found("stdout", ts.ReadFile("stdout"))
+	found("stderr", ts.ReadFile("stderr"))
+	state := ts.MkAbs(".reconcile")
+	filepath.WalkDir(state, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, err := os.ReadFile(path)
+			ts.Check(err)
+			found(path, string(b))
+		}
+		return nil
+	})
+	for _, f := range args {
+		found(f, ts.ReadFile(f))
+	}
+}
+
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 || neg {
+		ts.Fatalf("usage: status N")
+	}
+	got := ts.ReadFile(ts.Getenv("RECONCILE_TEST_STATUS"))
+	if got != args[0] {
+		ts.Fatalf("reconcile exited with status %s, want %s", got, args[0])
+	}
+}
