@@ -57,7 +57,8 @@ func Generate() Key {
 	return Key{spec.NewSecret(string(b))}
 }
 
-func (k Key) String() string { return spec.Mask }
+func (k Key) String() string   { return spec.Mask }
+func (k Key) GoString() string { return spec.Mask }
 
 // Sum returns the fingerprint of a credential: the HMAC of a canonical
 // encoding of its type and every field, secret or not.

@@ -8,14 +8,21 @@ const Mask = "(sensitive value)"
 // Secret holds a value that must never reach an output. Every way of
 // printing or encoding it (fmt verbs, JSON, YAML, slog) yields Mask; only
 // Reveal returns the value, and only code that sends it to the org or
-// fingerprints it calls Reveal.
-type Secret struct{ v string }
+// fingerprints it calls Reveal. The value sits behind a pointer so that
+// printers which bypass methods (%#v of a struct holding a Secret in an
+// unexported field, reflection-based dumpers) print an address, not it.
+type Secret struct{ v *string }
 
 // NewSecret wraps s.
-func NewSecret(s string) Secret { return Secret{v: s} }
+func NewSecret(s string) Secret { return Secret{v: &s} }
 
-// Reveal returns the secret value.
-func (s Secret) Reveal() string { return s.v }
+// Reveal returns the secret value; the zero Secret is empty.
+func (s Secret) Reveal() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
 
 func (s Secret) String() string               { return Mask }
 func (s Secret) GoString() string             { return Mask }
