@@ -17,9 +17,15 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
 )
 
+// asCLI makes the test binary run as reconcile itself.
+const asCLI = "RECONCILE_TEST_AS_CLI"
+
 var update = flag.Bool("update", false, "rewrite the golden output in testdata/script")
 
 func TestMain(m *testing.M) {
+	if os.Getenv(asCLI) == "1" { // the crash tests run this binary as the CLI
+		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"reconcile": func() {
 			code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)

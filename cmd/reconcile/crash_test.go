@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
+)
+
+// writeSpecs writes n specs to dir: zendesk and salesforce ones encrypted
+// for recipient, aws-lambda ones (no secret) in plaintext, every fifth
+// inactive. Secret values contain SECRET and a per-spec number.
+func writeSpecs(t testing.TB, dir, recipient string, n int) {
+	t.Helper()
+	for i := range n {
+		var body string
+		active := i%5 != 0
+		switch i % 3 {
+		case 0:
+			body = fmt.Sprintf("name: Lambda %03d\ntype: aws-lambda\nactive: %v\ncredentials:\n  roleArn: arn:aws:iam::123456789012:role/r%d\n", i, active, i)
+		case 1:
+			body = fmt.Sprintf("name: Zendesk %03d\ntype: zendesk\nactive: %v\nnotes: n%d\ncredentials:\n  email: a%d@example.com\n  baseServiceUrl: https://acme%d.zendesk.com\n  apiToken: tok-SECRET-%d\n", i, active, i, i, i, i)
+		default:
+			body = fmt.Sprintf("name: Salesforce %03d\ntype: salesforce\nactive: %v\ncredentials:\n  userName: u%d@example.com\n  password: pw-SECRET-%d\n  securityToken: st-SECRET-%d\n", i, active, i, i, i)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("%03d.yaml", i))
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 != 0 {
+			if err := sopstest.EncryptFile(path, sopstest.Options{Recipients: []string{recipient}, EncryptedRegex: sopstest.SecretsRegex}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// limits of the vendors writeSpecs uses: 10 zendesk, 50 salesforce.
+const crashSpecs = 24
+
+// TestKilledApplyConverges kills reconcile (SIGKILL) at random moments of
+// an apply, again and again, until one run completes; then the org must
+// hold every spec exactly once, the local org file must be valid JSON at
+// every step, and a further run must plan nothing.
+func TestKilledApplyConverges(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills processes for several seconds")
+	}
+	keys := t.TempDir()
+	keyFile, recipient, err := sopstest.NewIdentity(keys, "age.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := t.TempDir()
+	writeSpecs(t, specs, recipient, crashSpecs)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCLI := func(orgPath string, kill time.Duration) (killed bool, out string) {
+		cmd := exec.Command(self, "--specs", specs, "--log-level", "error")
+		cmd.Dir = filepath.Dir(filepath.Dir(orgPath)) // the default org is .reconcile/org.json
+		cmd.Env = append(os.Environ(), asCLI+"=1", "SOPS_AGE_KEY_FILE="+keyFile, "HOME="+keys)
+		var buf bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &buf, &buf
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		timer := time.AfterFunc(kill, func() { cmd.Process.Signal(syscall.SIGKILL) })
+		err := cmd.Wait()
+		timer.Stop()
+		if ee, ok := err.(*exec.ExitError); ok && ee.Sys().(syscall.WaitStatus).Signaled() {
+			return true, buf.String()
+		}
+		if err != nil {
+			t.Fatalf("reconcile failed: %v\n%s", err, buf.String())
+		}
+		return false, buf.String()
+	}
+
+	seeds, partial := 8, 0
+	for seed := range seeds {
+		rng := rand.New(rand.NewPCG(uint64(seed), 1))
+		work := t.TempDir()
+		orgPath := filepath.Join(work, ".reconcile", "org.json")
+		kills := 0
+		for attempt := 0; ; attempt++ {
+			if attempt == 40 {
+				t.Fatalf("seed %d: no run completed in 40 attempts", seed)
+			}
+			// Early attempts die soon (often before any write), later ones
+			// get longer, so every phase of the apply is hit.
+			after := time.Duration(rng.Int64N(int64(40+20*attempt))) * time.Millisecond
+			killed, out := runCLI(orgPath, after)
+			if n := len(checkOrgFile(t, orgPath)); killed && n > 0 && n < crashSpecs {
+				partial++ // killed part way through the apply
+			}
+			if strings.Contains(out, "SECRET") {
+				t.Fatalf("seed %d: a secret in the output:\n%s", seed, out)
+			}
+			if !killed {
+				break
+			}
+			kills++
+		}
+		got := checkOrgFile(t, orgPath)
+		if len(got) != crashSpecs {
+			t.Errorf("seed %d: %d integrations after %d kills, want %d", seed, len(got), kills, crashSpecs)
+		}
+		names := map[string]bool{}
+		for _, in := range got {
+			if names[in.Name] {
+				t.Errorf("seed %d: duplicate integration %q", seed, in.Name)
+			}
+			names[in.Name] = true
+		}
+		if _, out := runCLI(orgPath, time.Minute); !strings.HasPrefix(out, "No changes.") {
+			t.Errorf("seed %d: the run after convergence planned changes:\n%s", seed, out)
+		}
+		t.Logf("seed %d: converged after %d kills", seed, kills)
+	}
+	if partial == 0 {
+		t.Error("no kill landed part way through an apply; the test proves nothing (make the kills later)")
+	}
+	t.Logf("%d kills left a partly applied org", partial)
+}
+
+type orgEntry struct {
+	Name       string `json:"name"`
+	Owner      string `json:"owner"`
+	Credential *struct {
+		Fingerprint string `json:"fingerprint"`
+	} `json:"credential"`
+}
+
+// checkOrgFile fails unless the org file is absent or valid and holds no
+// secret; it returns the integrations.
+func checkOrgFile(t *testing.T, path string) []orgEntry {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte("SECRET")) {
+		t.Fatalf("the org file holds a secret:\n%s", b)
+	}
+	var f struct {
+		Integrations []orgEntry `json:"integrations"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatalf("the org file is corrupt after a kill: %v\n%s", err, b)
+	}
+	return f.Integrations
+}
