@@ -34,6 +34,9 @@ func (f Failure) Error() string {
 	return fmt.Sprintf("%s (%s): %s: %v", f.Change.Name, f.Change.Type, actions(f.Change.Actions), f.Err)
 }
 
+// Unwrap lets callers tell what kind of error stopped the change.
+func (f Failure) Unwrap() error { return f.Err }
+
 // Err returns the failures as one error, or nil.
 func (r Result) Err() error {
 	errs := make([]error, len(r.Failed))

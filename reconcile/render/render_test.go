@@ -1,0 +1,76 @@
+package render_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/reconcile-dev/reconcile/reconcile/apply"
+	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+)
+
+var mixed = plan.Plan{Changes: []plan.Change{
+	{Name: "Old", Type: "aws-lambda", Actions: []plan.Action{plan.Delete},
+		Why: map[plan.Action]string{plan.Delete: "created by reconcile; no spec names it"}, Current: &org.Integration{ID: "1"}},
+	{Name: "Z", Type: "zendesk", File: "z/z.yaml", Actions: []plan.Action{plan.Configure, plan.Credentials, plan.Deactivate},
+		Why: map[plan.Action]string{plan.Configure: `notes "a" → "b"`, plan.Credentials: "(sensitive value changed)"}},
+}, InSync: 3}
+
+func TestText(t *testing.T) {
+	var b bytes.Buffer
+	render.Plan(&b, mixed, "specs", true)
+	want := `reconcile will make these changes:
+
+  - Old (aws-lambda)
+      - delete: created by reconcile; no spec names it
+
+  ~ Z (zendesk)  specs/z/z.yaml
+      ~ configure: notes "a" → "b"
+      ~ credentials: (sensitive value changed)
+      - deactivate
+
+Plan: 0 create, 1 configure, 1 credentials, 0 activate, 1 deactivate, 1 delete.
+This was a dry run: nothing was written.
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("text plan (-want +got):\n%s", diff)
+	}
+	b.Reset()
+	render.Plan(&b, plan.Plan{InSync: 3}, "specs", false)
+	if got := b.String(); got != "No changes. The org matches the specs (3 in sync).\n" {
+		t.Errorf("empty plan: %q", got)
+	}
+}
+
+func TestJSONWithApplyFailure(t *testing.T) {
+	res := &apply.Result{Applied: mixed.Changes[:1], Failed: []apply.Failure{{Change: mixed.Changes[1], Err: errors.New("HTTP 400: bad")}}}
+	var b bytes.Buffer
+	if err := render.JSON(&b, render.Report{Plan: mixed, Planned: true, Result: res, Err: res.Err()}); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"formatVersion":1,"dryRun":false,"changes":[{"name":"Old","type":"aws-lambda","file":"","actions":["delete"]},{"name":"Z","type":"zendesk","file":"z/z.yaml","actions":["configure","credentials","deactivate"]}],"summary":{"create":0,"configure":1,"credentials":1,"activate":0,"deactivate":1,"delete":1},"errors":[{"file":"z/z.yaml","line":0,"column":0,"path":"","message":"Z (zendesk): configure, credentials, deactivate: HTTP 400: bad"}]}` + "\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("JSON (-want +got):\n%s", diff)
+	}
+}
+
+func TestJSONWithProblemsHasNoChanges(t *testing.T) {
+	ps := spec.Problems{{File: "a.yaml", Line: 3, Column: 5, Path: "/name", Message: "m"}}
+	var b bytes.Buffer
+	render.JSON(&b, render.Report{DryRun: true, Err: ps})
+	want := `{"formatVersion":1,"dryRun":true,"changes":[],"summary":{"create":0,"configure":0,"credentials":0,"activate":0,"deactivate":0,"delete":0},"errors":[{"file":"a.yaml","line":3,"column":5,"path":"/name","message":"m"}]}` + "\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("JSON (-want +got):\n%s", diff)
+	}
+	b.Reset()
+	render.Errors(&b, ps, "specs")
+	if got := b.String(); !strings.HasPrefix(got, "error: specs/a.yaml:3:5: /name: m\n1 error; nothing was applied.") {
+		t.Errorf("text errors: %q", got)
+	}
+}
