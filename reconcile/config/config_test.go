@@ -1,0 +1,69 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/reconcile-dev/reconcile/reconcile/config"
+)
+
+func write(t *testing.T, content string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "conf")
+	os.Mkdir(dir, 0o755)
+	path := filepath.Join(dir, "reconcile.yaml")
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestPathsAreRelativeToTheFile(t *testing.T) {
+	path := write(t, "specs: integrations\ntarget:\n  local:\n    path: state/org.json\nfingerprintKeyFile: keys/fp\nprune: true\nwatch:\n  debounce: 1s\n")
+	c, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(path)
+	want := &config.Config{Found: true, File: path, Specs: filepath.Join(dir, "integrations"), Prune: true,
+		FingerprintKeyFile: filepath.Join(dir, "keys/fp"),
+		Target:             config.Target{Local: &config.Local{Path: filepath.Join(dir, "state/org.json")}},
+		Watch:              config.Watch{Debounce: time.Second, Resync: config.DefaultResync, Listen: config.DefaultListen}}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("config (-want +got):\n%s", diff)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	t.Chdir(t.TempDir())
+	c, err := config.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Found || c.Specs != "" || c.Target.Local == nil || c.Target.Local.Path != config.DefaultOrgPath ||
+		c.Watch.Debounce != config.DefaultDebounce || c.Watch.Resync != config.DefaultResync || c.Watch.Listen != config.DefaultListen {
+		t.Errorf("defaults = %+v", c)
+	}
+	if _, err := config.Load("missing.yaml"); err == nil {
+		t.Error("an explicit --config that does not exist was accepted")
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for content, want := range map[string]string{
+		"specs: x\nprnue: true\n":                                     "reconcile.yaml:2: invalid configuration: line 2: field prnue not found",
+		"target:\n  local: {}\n  genesys: {region: mypurecloud.ie}\n": "give exactly one target: local or genesys",
+		"target:\n  genesys: {}\n":                                    "give exactly one of region and apiUrl",
+		"watch:\n  debounce: soon\n":                                  `"soon" is not a positive duration`,
+	} {
+		_, err := config.Load(write(t, content))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want %q", content, err, want)
+		}
+	}
+}
