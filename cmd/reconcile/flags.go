@@ -59,14 +59,21 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.allowCredentialTypeChange, "allow-credential-type-change", false, "allow changing the credential type of an integration that has data actions")
 
 	// Flags may come before and after the command.
-	if err := fs.Parse(args); err != nil {
-		return nil, errUsage
+	parse := func(args []string) error {
+		err := fs.Parse(args)
+		if err != nil && !errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return err
+	}
+	if err := parse(args); err != nil {
+		return nil, err
 	}
 	rest := fs.Args()
 	if len(rest) > 0 && slices.Contains(commands, rest[0]) {
 		o.command = rest[0]
-		if err := fs.Parse(rest[1:]); err != nil {
-			return nil, errUsage
+		if err := parse(rest[1:]); err != nil {
+			return nil, err
 		}
 		rest = fs.Args()
 	}

@@ -58,10 +58,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 
+	// fail reports an error found before any spec is read, in the output
+	// format asked for.
+	fail := func(err error) int {
+		if o.output == "json" {
+			render.JSON(stdout, render.Report{DryRun: o.dryRun, Err: err})
+		}
+		render.Errors(stderr, err, "")
+		return exitError
+	}
 	cfg, err := config.Load(o.config)
 	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return exitError
+		return fail(err)
 	}
 	specs := cfg.Specs
 	if o.specs != "" {
@@ -69,15 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if specs == "" {
 		if cfg.Found {
-			fmt.Fprintf(stderr, "error: %s names no spec directory: add `specs: DIR` or pass --specs DIR\n", cfg.File)
-		} else {
-			fmt.Fprintf(stderr, "error: no %s in the working directory: pass --config FILE or --specs DIR (see config.example/)\n", config.DefaultFile)
+			return fail(fmt.Errorf("%s names no spec directory: add `specs: DIR` or pass --specs DIR", cfg.File))
 		}
-		return exitError
+		return fail(fmt.Errorf("no %s in the working directory: pass --config FILE or --specs DIR (see config.example/)", config.DefaultFile))
 	}
 	if o.watch {
-		fmt.Fprintln(stderr, "error: reconcile --watch is not implemented yet")
-		return exitError
+		return fail(errors.New("reconcile --watch is not implemented yet"))
 	}
 
 	eng := &engine.Engine{
@@ -90,8 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return validate(ctx, eng, o, stdout, stderr)
 	}
 	if eng.Open, err = opener(cfg); err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return exitError
+		return fail(err)
 	}
 	eng.Key = keySource(cfg, log)
 	if o.output == "text" {
@@ -121,7 +125,11 @@ func validate(ctx context.Context, eng *engine.Engine, o *options, stdout, stder
 	if o.output == "json" {
 		render.JSON(stdout, render.Report{DryRun: true, Err: err})
 	} else if err == nil {
-		fmt.Fprintf(stdout, "%d specs are valid.\n", n)
+		if n == 1 {
+			fmt.Fprintln(stdout, "1 spec is valid.")
+		} else {
+			fmt.Fprintf(stdout, "%d specs are valid.\n", n)
+		}
 	} else {
 		render.Errors(stderr, err, eng.Specs)
 	}

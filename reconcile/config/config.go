@@ -175,8 +175,14 @@ func errLine(err error) int {
 	return 0
 }
 
-var yamlPrefix = regexp.MustCompile(`^yaml: (unmarshal errors:\n\s*)?`)
+var (
+	yamlPrefix   = regexp.MustCompile(`^yaml: (unmarshal errors:\n\s*)?(line \d+: )?`)
+	unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+)
 
+// trimYAML words a decoding error for people: no "yaml:" prefix, no
+// repeated line number (the problem carries it), no Go type names.
 func trimYAML(err error) string {
-	return yamlPrefix.ReplaceAllString(err.Error(), "")
+	msg := yamlPrefix.ReplaceAllString(err.Error(), "")
+	return unknownField.ReplaceAllString(msg, `unknown key "$1"`)
 }

@@ -56,7 +56,7 @@ func TestDefaults(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	for content, want := range map[string]string{
-		"specs: x\nprnue: true\n":                                     "reconcile.yaml:2: invalid configuration: line 2: field prnue not found",
+		"specs: x\nprnue: true\n":                                     `reconcile.yaml:2: invalid configuration: unknown key "prnue"`,
 		"target:\n  local: {}\n  genesys: {region: mypurecloud.ie}\n": "give exactly one target: local or genesys",
 		"target:\n  genesys: {}\n":                                    "give exactly one of region and apiUrl",
 		"watch:\n  debounce: soon\n":                                  `"soon" is not a positive duration`,

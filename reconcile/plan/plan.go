@@ -110,6 +110,11 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 			return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Current.ID, b.Current.ID))
 		})
 	}
+	if len(specs) == 0 && len(deletes) > 0 {
+		// An empty spec directory is far more often a mistake (a wrong
+		// path, an unmounted volume) than a wish to delete everything.
+		return Plan{}, spec.Problems{{Message: fmt.Sprintf("refusing to prune: the spec directory holds no spec, and pruning would delete all %d integrations reconcile created; delete them by hand if that is what you want", len(deletes))}}
+	}
 	deleted := map[string]bool{}
 	for _, d := range deletes {
 		deleted[d.Current.ID] = true

@@ -50,7 +50,9 @@ func JSON(w io.Writer, r Report) error {
 		out.Summary = jsonSummary{s[plan.Create], s[plan.Configure], s[plan.Credentials], s[plan.Activate], s[plan.Deactivate], s[plan.Delete]}
 	}
 	out.Errors = problems(r.Err)
-	return json.NewEncoder(w).Encode(out)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // names and messages hold < > &; this is no HTML
+	return enc.Encode(out)
 }
 
 // problems lists err as JSON error entries: located problems as they are,
