@@ -220,7 +220,7 @@ func TestBuildProblems(t *testing.T) {
 		{name: "prune with no spec at all is refused",
 			state: []org.Integration{in("a", "A", "zendesk", ""), in("b", "B", "zendesk", "", unowned)},
 			opts:  plan.Options{Prune: true},
-			want: spec.Problems{{Message: "refusing to prune: the spec directory holds no spec, and pruning would delete all 1 integrations reconcile created; delete them by hand if that is what you want"}}},
+			want:  spec.Problems{{Message: "refusing to prune: the spec directory holds no spec, and pruning would delete all 1 integrations reconcile created; delete them by hand if that is what you want"}}},
 		{name: "eleven specs of a type limited to ten: at the eleventh",
 			specs: many(11, "aws-lambda"),
 			want: spec.Problems{{File: "10.yaml", Line: 2, Column: 1, Path: "/type",
