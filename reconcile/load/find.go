@@ -25,15 +25,21 @@ func find(dir string) ([]string, spec.Problems) {
 	case !fi.IsDir():
 		return nil, spec.Problems{{Message: fmt.Sprintf("the spec directory %s is not a directory", dir)}}
 	}
+	// WalkDir does not follow a symlinked root; the directory the user
+	// named is read even when it is a symlink.
+	root := dir
+	if r, err := filepath.EvalSymlinks(dir); err == nil {
+		root = r
+	}
 	var files []string
 	var problems spec.Problems
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		rel := relative(dir, path)
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		rel := relative(root, path)
 		if err != nil {
 			problems = append(problems, spec.Problem{File: rel, Message: "cannot read: " + pathless(err)})
 			return nil
 		}
-		if path != dir && strings.HasPrefix(d.Name(), ".") {
+		if path != root && strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

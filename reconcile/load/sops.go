@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -34,13 +35,16 @@ const encryptedPrefix = "ENC[AES256_GCM,"
 // has its own.
 type decrypter struct {
 	store *sopsyaml.Store
+	ks    *keyServer
 	keys  []keyservice.KeyServiceClient
 }
 
 func newDecrypter() *decrypter {
+	ks := &keyServer{age: map[string]*sopsage.MasterKey{}}
 	return &decrypter{
 		store: sopsyaml.NewStore(&config.YAMLStoreConfig{}),
-		keys:  []keyservice.KeyServiceClient{keyservice.NewCustomLocalClient(&keyServer{age: map[string]*sopsage.MasterKey{}})},
+		ks:    ks,
+		keys:  []keyservice.KeyServiceClient{keyservice.NewCustomLocalClient(ks)},
 	}
 }
 
@@ -57,11 +61,20 @@ func (d *decrypter) decrypt(data []byte) (doc map[string]any, err error) {
 	if err != nil {
 		return nil, decryptError{"invalid sops metadata: " + firstLine(err.Error())}
 	}
+	if tree.Metadata.Version == "" {
+		// `sops decrypt` refuses such a file too (it cannot tell which
+		// sops bugs the file was written with).
+		return nil, decryptError{"invalid sops metadata: no version"}
+	}
 	if len(tree.Branches) != 1 {
 		return nil, decryptError{"more than one YAML document: a spec file holds exactly one integration"}
 	}
+	d.ks.ageErr = nil
 	key, err := tree.Metadata.GetDataKeyWithKeyServices(d.keys, nil)
 	if err != nil {
+		if d.ks.ageErr != nil {
+			err = d.ks.ageErr // sops' own error says only how many key groups failed
+		}
 		return nil, decryptError{"cannot decrypt the data key with any key available here (check SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, GnuPG or KMS credentials): " + oneLine(err.Error())}
 	}
 	cipher := aes.NewCipher()
@@ -139,13 +152,19 @@ func scalar(v any) any {
 // rest, found exactly as sops finds them) are parsed once, not per file.
 type keyServer struct {
 	keyservice.Server
-	age map[string]*sopsage.MasterKey
+	age    map[string]*sopsage.MasterKey
+	ageErr error // why the last age key failed
 }
 
 func (s *keyServer) Decrypt(ctx context.Context, req *keyservice.DecryptRequest) (*keyservice.DecryptResponse, error) {
 	k, ok := req.Key.GetKeyType().(*keyservice.Key_AgeKey)
 	if !ok {
 		return s.Server.Decrypt(ctx, req)
+	}
+	if cmd, set := os.LookupEnv(sopsage.SopsAgeKeyCmdEnv); set && strings.TrimSpace(cmd) == "" {
+		// sops would index the empty command line and panic.
+		s.ageErr = fmt.Errorf("%s is set but empty: unset it or give it a command", sopsage.SopsAgeKeyCmdEnv)
+		return nil, s.ageErr
 	}
 	mk := s.age[k.AgeKey.Recipient]
 	if mk == nil {
@@ -155,6 +174,7 @@ func (s *keyServer) Decrypt(ctx context.Context, req *keyservice.DecryptRequest)
 	mk.EncryptedKey = string(req.Ciphertext)
 	plain, err := mk.Decrypt()
 	if err != nil {
+		s.ageErr = err
 		return nil, err
 	}
 	return &keyservice.DecryptResponse{Plaintext: plain}, nil

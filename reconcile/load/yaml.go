@@ -33,6 +33,23 @@ func (p problemAt) in(file string) spec.Problem {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserErrors are the messages of yaml.v3's parser, as opposed to its
+// scanner. yaml.v3 adds one to the 0-based line of a scanner error only, so
+// the line it gives for these is one short.
+var parserErrors = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
 // parse reads one YAML document and checks what the decoder lets through:
 // one document only, a mapping at the top, string keys without duplicates,
 // no anchors or aliases, bounded nesting.
@@ -45,7 +62,10 @@ func parse(data []byte) (*yaml.Node, []problemAt) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	switch err := dec.Decode(&doc); {
+	case errors.Is(err, io.EOF): // only comments
+		return nil, []problemAt{{msg: "empty file: a spec needs at least name and type"}}
+	case err != nil:
 		return nil, []problemAt{syntaxProblem(err)}
 	}
 	var next yaml.Node
@@ -72,6 +92,9 @@ func parse(data []byte) (*yaml.Node, []problemAt) {
 func syntaxProblem(err error) problemAt {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if parserErrors[m[2]] {
+			line++
+		}
 		return problemAt{pos: spec.Position{Line: line}, msg: "invalid YAML: " + m[2]}
 	}
 	return problemAt{msg: "invalid YAML: " + err.Error()}
@@ -143,7 +166,7 @@ func value(n *yaml.Node) (any, error) {
 		if err := n.Decode(&v); err != nil {
 			return nil, fmt.Errorf("line %d: cannot read the value", n.Line)
 		}
-		return v, nil
+		return scalar(v), nil // as sops does: a timestamp becomes a string
 	}
 	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
 }
