@@ -155,7 +155,7 @@ func (l *fileLoader) interpret(root *yaml.Node, data []byte) (*spec.Spec, []prob
 func plaintextSecrets(root *yaml.Node, doc map[string]any, secrets []string, encrypted bool) []problemAt {
 	var out []problemAt
 	for _, ptr := range secrets {
-		_, raw := node(root, ptr)
+		key, raw := node(root, ptr)
 		if raw == nil || raw.Kind != yaml.ScalarNode || raw.Value == "" {
 			continue // not a string: the schema reports it
 		}
@@ -167,7 +167,7 @@ func plaintextSecrets(root *yaml.Node, doc map[string]any, secrets []string, enc
 		if encrypted {
 			msg = "secret value in plaintext: sops left it unencrypted (check --encrypted-regex or the .sops.yaml creation rule), or pass --allow-plaintext for a local experiment"
 		}
-		out = append(out, problemAt{pos: pos(raw), path: ptr, msg: msg})
+		out = append(out, problemAt{pos: pos(key), path: ptr, msg: msg}) // at the key, as every problem
 	}
 	return out
 }

@@ -209,15 +209,6 @@ func keyAt(t *testing.T, text string, keys ...string) spec.Position {
 	return p
 }
 
-// valueAt returns where the value of the key path keys starts in text: on
-// the key's line, after "key: ".
-func valueAt(t *testing.T, text string, keys ...string) spec.Position {
-	t.Helper()
-	p := keyAt(t, text, keys...)
-	p.Column += len(keys[len(keys)-1]) + len(": ")
-	return p
-}
-
 // at makes a wanted problem at p.
 func at(file string, p spec.Position, path, msg string) spec.Problem {
 	return spec.Problem{File: file, Line: p.Line, Column: p.Column, Path: path, Message: msg}

@@ -3,6 +3,7 @@ package load
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -50,7 +51,7 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 	for _, ps := range perFile {
 		problems = append(problems, ps...)
 	}
-	problems = append(problems, uniqueNames(specs)...)
+	problems = append(problems, uniqueNames(dir, specs)...)
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
@@ -58,8 +59,9 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 }
 
 // uniqueNames reports every spec whose name an earlier file already uses,
-// compared case-insensitively.
-func uniqueNames(specs []*spec.Spec) spec.Problems {
+// compared case-insensitively. The earlier file is named as a path that
+// opens from where reconcile runs.
+func uniqueNames(dir string, specs []*spec.Spec) spec.Problems {
 	var out spec.Problems
 	first := map[string]*spec.Spec{}
 	for _, s := range specs {
@@ -68,7 +70,7 @@ func uniqueNames(specs []*spec.Spec) spec.Problems {
 		}
 		k := strings.ToLower(s.Name)
 		if f, dup := first[k]; dup {
-			out = append(out, s.At("/name", "name %q is already used by %s:%d (names are unique in the org, compared case-insensitively)", s.Name, f.File, f.Pos["/name"].Line))
+			out = append(out, s.At("/name", "name %q is already used by %s:%d (names are unique in the org, compared case-insensitively)", s.Name, filepath.ToSlash(filepath.Join(dir, f.File)), f.Pos["/name"].Line))
 			continue
 		}
 		first[k] = s

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -320,7 +321,7 @@ func TestLoadDuplicateNames(t *testing.T) {
 			var want spec.Problems
 			for _, d := range tt.want {
 				want = append(want, at(d.file, keyAt(t, disk[d.file], "name"), "/name",
-					fmt.Sprintf("name %q is already used by %s (names are unique in the org, compared case-insensitively)", d.name, d.first)))
+					fmt.Sprintf("name %q is already used by %s/%s (names are unique in the org, compared case-insensitively)", d.name, filepath.ToSlash(dir), d.first)))
 			}
 			checkProblems(t, loadProblems(t, dir, load.Options{}), want)
 		})

@@ -85,10 +85,7 @@ func TestPlaintextSecrets(t *testing.T) {
 			}
 			var want spec.Problems
 			for _, w := range tt.want {
-				p := valueAt(t, disk, w.keys...)
-				if w.msg != msgPlain && w.msg != msgLeftPlain {
-					p = keyAt(t, disk, w.keys...) // a schema problem is at its key
-				}
+				p := keyAt(t, disk, w.keys...) // every problem is at its key
 				want = append(want, at("f.yaml", p, w.path, w.msg))
 			}
 			checkProblems(t, loadProblems(t, dir, load.Options{}), want)
@@ -140,6 +137,6 @@ func TestPlaintextSecretsEncryptedElsewhere(t *testing.T) {
 	writeEnc(t, dir, "a-encrypted.yaml", srcZendesk, rec, sopstest.SecretsRegex)
 	write(t, dir, "b-plain.yaml", strings.Replace(srcGenesys, "Other Org", "Plain Org", 1))
 	checkProblems(t, loadProblems(t, dir, load.Options{}), spec.Problems{
-		at("b-plain.yaml", valueAt(t, srcGenesys, "credentials", "clientSecret"), "/credentials/clientSecret", msgPlain),
+		at("b-plain.yaml", keyAt(t, srcGenesys, "credentials", "clientSecret"), "/credentials/clientSecret", msgPlain),
 	})
 }
