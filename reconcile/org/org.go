@@ -20,6 +20,9 @@ type Integration struct {
 	// Actions counts the integration's data actions, which break when its
 	// credential type changes.
 	Actions int
+	// Pending says reconcile created the integration but was interrupted
+	// before configuring it (its name, notes and mark are not set yet).
+	Pending bool
 }
 
 // Credential is the credential attached to an integration. The org never

@@ -203,6 +203,9 @@ func update(s *spec.Spec, cur *org.Integration, opts Options) (Change, *spec.Pro
 	if s.MTLS != cur.MTLS {
 		diffs = append(diffs, fmt.Sprintf("mTLS authority %s → %s", orNone(cur.MTLS), orNone(s.MTLS)))
 	}
+	if cur.Pending {
+		diffs = append([]string{"finish an interrupted create"}, diffs...)
+	}
 	if len(diffs) > 0 {
 		c.Actions = append(c.Actions, Configure)
 		c.Why[Configure] = strings.Join(diffs, ", ")
