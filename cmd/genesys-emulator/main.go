@@ -1,0 +1,172 @@
+// Command genesys-emulator serves an in-memory Genesys Cloud org speaking
+// the subset of the Platform API reconcile uses, for tests and demos. See
+// package reconcile/genesys/emulator.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() { <-ctx.Done(); stop() }() // a second signal kills at once
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// shutdownGrace is how long requests in flight get to finish after a signal.
+const shutdownGrace = 5 * time.Second
+
+// run serves until ctx is done; it never calls os.Exit. Logs and errors go
+// to stderr; stdout is unused.
+func run(ctx context.Context, args []string, _, stderr io.Writer) int {
+	listen, opts, err := parseArgs(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	srv, err := emulator.New(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "genesys-emulator: %v\n", err)
+		return exitError
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "genesys-emulator: %v\n", err)
+		return exitError
+	}
+	state := opts.StatePath
+	if state == "" {
+		state = "none"
+	}
+	limit := "none"
+	if opts.RateLimit > 0 {
+		limit = fmt.Sprintf("%d/min", opts.RateLimit)
+	}
+	fmt.Fprintf(stderr, "genesys-emulator: serving http://%s (state %s, seed %d, fault rate %g, rate limit %s, latency %v)\n",
+		ln.Addr(), state, opts.Seed, opts.FaultRate, limit, opts.Latency)
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(stderr, "genesys-emulator: %v\n", err)
+		return exitError
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "genesys-emulator: shut down: %v\n", err)
+		_ = hs.Close()
+		return exitError
+	}
+	fmt.Fprintln(stderr, "genesys-emulator: stopped")
+	return exitOK
+}
+
+// parseArgs reads the flags, and the client id and secret from the
+// environment when the flags do not give them. Usage errors are reported
+// on stderr.
+func parseArgs(args []string, stderr io.Writer) (listen string, o emulator.Options, err error) {
+	fs := flag.NewFlagSet("genesys-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: genesys-emulator [flags]\n\n"+
+			"The client id and secret default to $GENESYS_CLIENT_ID and $GENESYS_CLIENT_SECRET.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&listen, "listen", "127.0.0.1:8080", "`address` to listen on")
+	fs.StringVar(&o.ClientID, "client-id", "", "the OAuth client `id` to accept (default $GENESYS_CLIENT_ID)")
+	fs.StringVar(&o.ClientSecret, "client-secret", "", "the OAuth client `secret` to accept (default $GENESYS_CLIENT_SECRET)")
+	fs.StringVar(&o.StatePath, "state", "", "JSON `file` to load the org from and save it to (default: memory only)")
+	fs.Int64Var(&o.Seed, "seed", 0, "seed of the faults and ids")
+	fs.Func("fault-rate", "`fraction` of requests answered with 500, 503 or a dropped connection (0 to 1)", func(s string) error {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(f >= 0 && f <= 1) {
+			return errors.New("want a number from 0 to 1")
+		}
+		o.FaultRate = f
+		return nil
+	})
+	fs.Func("rate-limit", "most requests, as `N/min` or N/s (default no limit)", func(s string) (err error) {
+		o.RateLimit, err = parseRate(s)
+		return err
+	})
+	fs.Func("latency", "`duration` added to each answer, e.g. 20ms", func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			return errors.New("want a duration such as 20ms, not negative")
+		}
+		o.Latency = d
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return "", o, err
+	}
+	fail := func(format string, args ...any) error {
+		err := fmt.Errorf(format, args...)
+		fmt.Fprintf(stderr, "genesys-emulator: %v\n", err)
+		return err
+	}
+	if fs.NArg() > 0 {
+		return "", o, fail("unexpected argument %q: every setting is a flag", fs.Arg(0))
+	}
+	if o.ClientID == "" {
+		o.ClientID = os.Getenv("GENESYS_CLIENT_ID")
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = os.Getenv("GENESYS_CLIENT_SECRET")
+	}
+	var missing []string
+	if o.ClientID == "" {
+		missing = append(missing, "a client id (--client-id or $GENESYS_CLIENT_ID)")
+	}
+	if o.ClientSecret == "" {
+		missing = append(missing, "a client secret (--client-secret or $GENESYS_CLIENT_SECRET)")
+	}
+	if missing != nil {
+		verb := map[bool]string{true: "is", false: "are"}[len(missing) == 1]
+		return "", o, fail("%s %s required", strings.Join(missing, " and "), verb)
+	}
+	return listen, o, nil
+}
+
+// parseRate reads N/min or N/s as requests a minute.
+func parseRate(s string) (int, error) {
+	n, unit, ok := strings.Cut(s, "/")
+	v, err := strconv.Atoi(n)
+	if !ok || err != nil || v < 0 {
+		return 0, errors.New("want N/min or N/s, N a whole number")
+	}
+	switch unit {
+	case "min":
+		return v, nil
+	case "s":
+		return v * 60, nil
+	}
+	return 0, fmt.Errorf("unit %q: want min or s", unit)
+}
