@@ -10,13 +10,21 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/config"
 	"github.com/reconcile-dev/reconcile/reconcile/engine"
 	"github.com/reconcile-dev/reconcile/reconcile/fingerprint"
+	"github.com/reconcile-dev/reconcile/reconcile/genesys"
 	"github.com/reconcile-dev/reconcile/reconcile/org/local"
 )
 
 // opener returns how to open the configured target.
 func opener(cfg *config.Config) (func(context.Context, bool) (engine.Org, error), error) {
-	if cfg.Target.Genesys != nil {
-		return nil, errors.New("the genesys target is not implemented yet; use target.local")
+	if g := cfg.Target.Genesys; g != nil {
+		opts := genesys.Options{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL,
+			ClientID: os.Getenv("GENESYS_CLIENT_ID"), ClientSecret: os.Getenv("GENESYS_CLIENT_SECRET")}
+		if _, _, err := opts.Endpoints(); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, readOnly bool) (engine.Org, error) {
+			return genesys.Open(ctx, opts, readOnly)
+		}, nil
 	}
 	path := cfg.Target.Local.Path
 	return func(_ context.Context, readOnly bool) (engine.Org, error) {
@@ -29,8 +37,9 @@ func opener(cfg *config.Config) (func(context.Context, bool) (engine.Org, error)
 const KeyFileName = "fingerprint.key"
 
 // keySource returns how to find the fingerprint key: RECONCILE_FINGERPRINT_KEY,
-// else the configured key file, else (local org only) a key generated once
-// beside the org file.
+// else the configured key file, else, for Genesys, one derived from the
+// client secret, and for the local org a key generated once beside the
+// org file.
 func keySource(cfg *config.Config, log *slog.Logger) func(dryRun bool) (fingerprint.Key, error) {
 	return func(dryRun bool) (fingerprint.Key, error) {
 		if v := os.Getenv("RECONCILE_FINGERPRINT_KEY"); v != "" {
@@ -38,6 +47,13 @@ func keySource(cfg *config.Config, log *slog.Logger) func(dryRun bool) (fingerpr
 		}
 		if cfg.FingerprintKeyFile != "" {
 			return fingerprint.ReadFile(cfg.FingerprintKeyFile)
+		}
+		if cfg.Target.Genesys != nil {
+			secret := os.Getenv("GENESYS_CLIENT_SECRET")
+			if secret == "" {
+				return fingerprint.Key{}, errors.New("the genesys target needs GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET")
+			}
+			return fingerprint.Derive(secret), nil
 		}
 		path := filepath.Join(filepath.Dir(cfg.Target.Local.Path), KeyFileName)
 		k, created, err := fingerprint.LoadOrCreate(path, !dryRun)

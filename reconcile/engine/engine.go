@@ -6,6 +6,8 @@ package engine
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/reconcile-dev/reconcile/reconcile/apply"
@@ -67,6 +69,14 @@ func (e *Engine) Reconcile(ctx context.Context, dryRun bool) render.Report {
 		return r
 	}
 	defer o.Close()
+	if rc, ok := o.(requestCounter); ok {
+		defer func() { e.logRequests(rc.Requests()) }()
+	}
+	if m, ok := o.(offerer); ok {
+		if r.Err = unoffered(specs, m.Missing()); r.Err != nil {
+			return r
+		}
+	}
 	state, err := o.Observe(ctx)
 	if err != nil {
 		r.Err = err
@@ -87,6 +97,38 @@ func (e *Engine) Reconcile(ctx context.Context, dryRun bool) render.Report {
 	r.Result = &res
 	r.Err = res.Err()
 	return r
+}
+
+// requestCounter is an org that counts the API requests it sends.
+type requestCounter interface {
+	Requests() map[string]int // by "METHOD CODE"
+}
+
+// offerer is an org that may lack some vendors' integration types.
+type offerer interface {
+	Missing() map[string]string // vendor type → what the org lacks
+}
+
+// unoffered reports the specs whose vendor the org does not offer, before
+// anything is written.
+func unoffered(specs []*spec.Spec, missing map[string]string) error {
+	var ps spec.Problems
+	for _, s := range specs {
+		if what, ok := missing[s.Type]; ok {
+			ps = append(ps, s.At("/type", "the org does not offer %s, which %s integrations need", what, s.Type))
+		}
+	}
+	return ps.Err()
+}
+
+func (e *Engine) logRequests(byCode map[string]int) {
+	total := 0
+	attrs := []any{}
+	for _, k := range slices.Sorted(maps.Keys(byCode)) {
+		total += byCode[k]
+		attrs = append(attrs, k, byCode[k])
+	}
+	e.Log.Info("api requests", append([]any{"total", total}, attrs...)...)
 }
 
 // Validate loads the specs and checks them against the per-type limits

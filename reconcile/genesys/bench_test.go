@@ -1,0 +1,130 @@
+package genesys_test
+
+import (
+	"flag"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+)
+
+var pacedRate = flag.Int("genesys.rate", 3000, "requests per minute for BenchmarkApplyPaced (300 is the real figure; 250 integrations then take about 4 minutes)")
+
+// manySpecs returns n specs within the per-type limits (google allows 100,
+// salesforce and web services 50 each, the rest 10).
+func manySpecs(n int) []*spec.Spec {
+	var out []*spec.Spec
+	counts := map[string]int{}
+	kinds := []struct {
+		typ, cred string
+		fields    func(i int) map[string]any
+	}{
+		{"google", "cloud-platform", func(i int) map[string]any {
+			return map[string]any{"clientId": "1", "clientEmail": "a@example.com", "privateKeyId": "k", "privateKey": spec.NewSecret(fmt.Sprint("pem-SECRET-", i))}
+		}},
+		{"salesforce", "salesforce", func(i int) map[string]any {
+			return map[string]any{"userName": "u", "password": spec.NewSecret(fmt.Sprint("pw-SECRET-", i)), "securityToken": spec.NewSecret("t-SECRET"), "loginUrl": "https://login.salesforce.com"}
+		}},
+		{"web-services", "basic", func(i int) map[string]any {
+			return map[string]any{"userName": "u", "password": spec.NewSecret(fmt.Sprint("pw-SECRET-", i))}
+		}},
+		{"zendesk", "zendesk", func(i int) map[string]any {
+			return map[string]any{"email": "a@example.com", "baseServiceUrl": "https://a.zendesk.com", "apiToken": spec.NewSecret(fmt.Sprint("t-SECRET-", i))}
+		}},
+		{"aws-lambda", "aws-lambda", func(i int) map[string]any {
+			return map[string]any{"roleArn": fmt.Sprintf("arn:aws:iam::123456789012:role/r%d", i)}
+		}},
+		{"genesys-cloud", "genesys-cloud", func(i int) map[string]any {
+			return map[string]any{"clientId": "0b5e8d2c-3f4a-4e1b-9c7d-2a6f1e0d9b83", "clientSecret": spec.NewSecret(fmt.Sprint("cs-SECRET-", i))}
+		}},
+		{"microsoft-dynamics-365", "microsoft-dynamics-365", func(i int) map[string]any {
+			return map[string]any{"userName": "u", "password": spec.NewSecret(fmt.Sprint("pw-SECRET-", i)), "organizationUrl": "https://x.crm.dynamics.com", "applicationId": "0b5e8d2c-3f4a-4e1b-9c7d-2a6f1e0d9b83"}
+		}},
+		{"genesys-cloud-function", "genesys-cloud-function", func(i int) map[string]any {
+			return map[string]any{"fields": map[string]any{"k": spec.NewSecret(fmt.Sprint("fn-SECRET-", i))}}
+		}},
+	}
+	room := 0
+	for _, k := range kinds {
+		v, _ := spec.LookupVendor(k.typ)
+		room += v.Limit
+	}
+	if n > room {
+		panic(fmt.Sprintf("manySpecs: %d specs do not fit one org's limits (%d)", n, room))
+	}
+	for i := 0; len(out) < n; i++ {
+		k := kinds[i%len(kinds)]
+		if v, _ := spec.LookupVendor(k.typ); counts[k.typ] == v.Limit {
+			continue
+		}
+		counts[k.typ]++
+		s := &spec.Spec{File: fmt.Sprintf("%04d.yaml", i), Name: fmt.Sprintf("Integration %04d", i), Type: k.typ, Active: true,
+			Credential: &spec.Credential{Type: k.cred, Fields: k.fields(i)}}
+		if k.typ == "web-services" {
+			s.MTLS = "genesys-cloud"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// BenchmarkNoOpCalls: API calls of a run that finds 250 integrations in
+// sync (token, discovery and the bulk listings). Goal: at most 10.
+func BenchmarkNoOpCalls(b *testing.B) {
+	e := newEnv(b, emulator.Options{})
+	specs := manySpecs(250)
+	if _, err := e.reconcile(b, specs, plan.Options{}, false); err != nil {
+		b.Fatal(err)
+	}
+	var c calls
+	for b.Loop() {
+		before := e.emu.Stats()
+		p, err := e.reconcile(b, specs, plan.Options{}, false)
+		if err != nil || !p.Empty() {
+			b.Fatalf("not a no-op: %v %v", p.Summary(), err)
+		}
+		c = since(before, e.emu.Stats())
+	}
+	b.ReportMetric(float64(c.all), "calls/run")
+	b.ReportMetric(float64(c.writes), "writes/run")
+}
+
+// BenchmarkCreateOneCalls: calls to create one active integration with a
+// credential. Goal: at most 4 writes.
+func BenchmarkCreateOneCalls(b *testing.B) {
+	var c calls
+	for b.Loop() {
+		e := newEnv(b, emulator.Options{}) // an empty org each time
+		before := e.emu.Stats()
+		if _, err := e.reconcile(b, manySpecs(1), plan.Options{}, false); err != nil {
+			b.Fatal(err)
+		}
+		c = since(before, e.emu.Stats())
+	}
+	b.ReportMetric(float64(c.all), "calls/create")
+	b.ReportMetric(float64(c.writes), "writes/create")
+}
+
+// BenchmarkApplyPaced: applying 250 new integrations under the client's
+// rate limit, as a ratio to the floor (the calls made divided by the
+// rate): 1.0 means the apply spent no time beyond what the limit forces.
+func BenchmarkApplyPaced(b *testing.B) {
+	specs := manySpecs(250)
+	for b.Loop() {
+		e := newEnv(b, emulator.Options{})
+		e.opts.RequestsPerMinute = *pacedRate
+		start := time.Now()
+		before := e.emu.Stats()
+		if _, err := e.reconcile(b, specs, plan.Options{}, false); err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		c := since(before, e.emu.Stats())
+		floor := time.Duration(float64(c.all) / float64(*pacedRate) * float64(time.Minute))
+		b.ReportMetric(float64(c.all), "calls")
+		b.ReportMetric(elapsed.Seconds()/floor.Seconds(), "x-floor")
+	}
+}

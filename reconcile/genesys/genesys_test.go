@@ -1,0 +1,387 @@
+package genesys_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/reconcile-dev/reconcile/reconcile/apply"
+	"github.com/reconcile-dev/reconcile/reconcile/fingerprint"
+	"github.com/reconcile-dev/reconcile/reconcile/genesys"
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+)
+
+var ctx = context.Background()
+
+const clientID, clientSecret = "test-client", "test-SECRET-client"
+
+// env is an emulator and how to reach it.
+type env struct {
+	emu  *emulator.Server
+	url  string
+	key  fingerprint.Key
+	opts genesys.Options
+}
+
+func newEnv(t testing.TB, eo emulator.Options) *env {
+	t.Helper()
+	eo.ClientID, eo.ClientSecret = clientID, clientSecret
+	emu, err := emulator.New(eo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return &env{emu: emu, url: srv.URL, key: fingerprint.Derive(clientSecret), opts: genesys.Options{
+		APIURL: srv.URL, ClientID: clientID, ClientSecret: clientSecret,
+		RequestsPerMinute: 1 << 20, Backoff: func(int) time.Duration { return time.Millisecond }}}
+}
+
+// reconcile runs observe, plan and (unless dryRun) apply once, like the
+// engine, and returns the plan and the apply's error.
+func (e *env) reconcile(t testing.TB, specs []*spec.Spec, opts plan.Options, dryRun bool) (plan.Plan, error) {
+	t.Helper()
+	e.key.Apply(specs)
+	c, err := genesys.Open(ctx, e.opts, dryRun)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	defer c.Close()
+	st, err := c.Observe(ctx)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	p, err := plan.Build(specs, st, opts)
+	if err != nil || dryRun {
+		return p, err
+	}
+	return p, apply.Apply(ctx, c, p, nil).Err()
+}
+
+// observe returns the org as the client sees it.
+func (e *env) observe(t testing.TB) []org.Integration {
+	t.Helper()
+	c, err := genesys.Open(ctx, e.opts, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Observe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Integrations
+}
+
+// calls is the requests the emulator received between two snapshots.
+type calls struct{ all, writes, posts int }
+
+func since(before, after emulator.Stats) calls {
+	var c calls
+	for k, v := range after.Requests {
+		n := v - before.Requests[k]
+		c.all += n
+		if k == "POST /oauth/token" || strings.HasPrefix(k, "GET ") {
+			continue
+		}
+		c.writes += n
+		if strings.HasPrefix(k, "POST ") {
+			c.posts += n
+		}
+	}
+	return c
+}
+
+// specs returns one spec per vendor, with secrets marked SECRET and a
+// version number so they can be rotated.
+func allVendors(version int) []*spec.Spec {
+	sec := func(s string) spec.Secret { return spec.NewSecret(fmt.Sprintf("%s-SECRET-%d", s, version)) }
+	c := func(typ string, fields map[string]any) *spec.Credential {
+		return &spec.Credential{Type: typ, Fields: fields}
+	}
+	return []*spec.Spec{
+		{File: "a.yaml", Name: "Lambda", Type: "aws-lambda", Active: true, Credential: c("aws-lambda", map[string]any{"roleArn": "arn:aws:iam::123456789012:role/r"})},
+		{File: "b.yaml", Name: "Function", Type: "genesys-cloud-function", Active: true, Credential: c("genesys-cloud-function", map[string]any{"fields": map[string]any{"k": sec("fn")}})},
+		{File: "c.yaml", Name: "Dynamics", Type: "microsoft-dynamics-365", Active: true, Credential: c("microsoft-dynamics-365", map[string]any{"userName": "u", "password": sec("ms"), "organizationUrl": "https://x.crm.dynamics.com", "applicationId": "0b5e8d2c-3f4a-4e1b-9c7d-2a6f1e0d9b83"})},
+		{File: "d.yaml", Name: "Platform", Type: "genesys-cloud", Active: true, Credential: c("genesys-cloud", map[string]any{"clientId": "0b5e8d2c-3f4a-4e1b-9c7d-2a6f1e0d9b83", "clientSecret": sec("gc")})},
+		{File: "e.yaml", Name: "Google", Type: "google", Active: true, Credential: c("g-suite", map[string]any{"serviceAccountEmail": "a@example.com", "privateKeyId": "k", "privateKey": sec("pem"), "scopes": []any{"s1", "s2"}})},
+		{File: "f.yaml", Name: "Salesforce", Type: "salesforce", Active: false, Credential: c("salesforce", map[string]any{"userName": "u", "password": sec("sf1"), "securityToken": sec("sf2"), "loginUrl": "https://login.salesforce.com"})},
+		{File: "g.yaml", Name: "Web", Type: "web-services", Active: true, MTLS: "digicert", Notes: "n", Credential: c("basic", map[string]any{"userName": "u", "password": sec("ws")})},
+		{File: "h.yaml", Name: "Web Open", Type: "web-services", Active: true, MTLS: "genesys-cloud"},
+		{File: "i.yaml", Name: "Zendesk", Type: "zendesk", Active: true, Credential: c("zendesk", map[string]any{"email": "a@example.com", "baseServiceUrl": "https://a.zendesk.com", "apiToken": sec("zd")})},
+	}
+}
+
+func TestEveryVendorConvergesAndAReRunWritesNothing(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	if _, err := e.reconcile(t, allVendors(1), plan.Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	got := e.observe(t)
+	if len(got) != 9 {
+		t.Fatalf("%d integrations, want 9: %+v", len(got), got)
+	}
+	for _, in := range got {
+		if !in.Owned || in.Pending || strings.HasPrefix(in.Name, genesys.PendingPrefix) {
+			t.Errorf("%s: owned %v, pending %v", in.Name, in.Owned, in.Pending)
+		}
+		if (in.Name == "Web Open") != (in.Credential == nil) {
+			t.Errorf("%s: credential %+v", in.Name, in.Credential)
+		}
+		if in.Active != (in.Name != "Salesforce") {
+			t.Errorf("%s: active %v", in.Name, in.Active)
+		}
+	}
+	if s := e.emu.Stats(); s.Credentials != 8 {
+		t.Errorf("%d credentials, want 8", s.Credentials)
+	}
+
+	before := e.emu.Stats()
+	p, err := e.reconcile(t, allVendors(1), plan.Options{}, false)
+	if err != nil || !p.Empty() {
+		t.Fatalf("second run: plan %+v, err %v", p.Changes, err)
+	}
+	c := since(before, e.emu.Stats())
+	if c.writes != 0 {
+		t.Errorf("the second run made %d write calls", c.writes)
+	}
+	if c.all > 10 {
+		t.Errorf("a no-op run cost %d calls, want at most 10", c.all)
+	}
+}
+
+func TestRotationDeactivationAndPrune(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	if _, err := e.reconcile(t, allVendors(1), plan.Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	specs := allVendors(2) // every secret rotated
+	specs[8].Active = false
+	before := e.emu.Stats()
+	p, err := e.reconcile(t, specs, plan.Options{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := p.Summary(); sum[plan.Credentials] != 7 || sum[plan.Deactivate] != 1 || sum[plan.Configure] != 0 || sum[plan.Create] != 0 {
+		t.Errorf("summary = %v, want 7 credentials (the lambda ARN did not change) and 1 deactivate", sum)
+	}
+	if c := since(before, e.emu.Stats()); c.writes != 8 || c.posts != 0 {
+		t.Errorf("rotation cost %d writes (%d POSTs), want 7 credential PUTs and 1 PATCH", c.writes, c.posts)
+	}
+	if p, _ := e.reconcile(t, specs, plan.Options{}, true); !p.Empty() {
+		t.Errorf("after rotation the dry run plans %+v", p.Changes)
+	}
+
+	p, err = e.reconcile(t, specs[:3], plan.Options{Prune: true}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := p.Summary(); sum[plan.Delete] != 6 {
+		t.Errorf("prune summary = %v, want 6 deletes", sum)
+	}
+	if s := e.emu.Stats(); s.Integrations != 3 || s.Credentials != 3 {
+		t.Errorf("after prune: %d integrations and %d credentials, want 3 and 3 (no orphan)", s.Integrations, s.Credentials)
+	}
+}
+
+func TestCreateCostsAtMostFourWrites(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	before := e.emu.Stats()
+	if _, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	if c := since(before, e.emu.Stats()); c.writes > 4 {
+		t.Errorf("creating one active integration with a credential cost %d writes, want at most 4", c.writes)
+	}
+}
+
+func TestDryRunOnlyReads(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	before := e.emu.Stats()
+	p, err := e.reconcile(t, allVendors(1), plan.Options{}, true)
+	if err != nil || p.Summary()[plan.Create] != 9 {
+		t.Fatalf("dry run: %v, %v", p.Summary(), err)
+	}
+	if c := since(before, e.emu.Stats()); c.writes != 0 {
+		t.Errorf("the dry run made %d write calls", c.writes)
+	}
+	c, _ := genesys.Open(ctx, e.opts, true)
+	if err := c.Apply(ctx, p.Changes[0]); err != genesys.ErrReadOnly {
+		t.Errorf("Apply on a read-only client = %v", err)
+	}
+}
+
+// TestInterruptedCreateIsFinished: a run killed after posting the
+// integration (under its pending name) and its credential, before writing
+// the configuration, is finished by the next run, which reuses both.
+func TestInterruptedCreateIsFinished(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	e.post(t, "/api/v2/integrations", map[string]any{"name": genesys.PendingPrefix + "Zendesk", "integrationType": map[string]string{"id": "zendesk-data-actions"}})
+	got := e.observe(t)
+	if len(got) != 1 || !got[0].Pending || !got[0].Owned || got[0].Name != "Zendesk" {
+		t.Fatalf("the pending integration is seen as %+v", got)
+	}
+	e.post(t, "/api/v2/integrations/credentials", map[string]any{"name": "reconcile-" + got[0].ID + " hmac-sha256:stale",
+		"type": map[string]string{"name": "zendeskApiToken"}, "credentialFields": map[string]string{"apiToken": "old-SECRET"}})
+
+	p, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Changes) != 1 || p.Changes[0].Why[plan.Configure] != "finish an interrupted create" || p.Summary()[plan.Create] != 0 {
+		t.Errorf("plan = %+v", p.Changes)
+	}
+	got = e.observe(t)
+	if len(got) != 1 || got[0].Pending || !got[0].Owned || got[0].Credential == nil || !got[0].Active {
+		t.Errorf("after the next run: %+v", got)
+	}
+	if s := e.emu.Stats(); s.Integrations != 1 || s.Credentials != 1 {
+		t.Errorf("%d integrations and %d credentials, want 1 and 1 (both reused)", s.Integrations, s.Credentials)
+	}
+	if p, _ := e.reconcile(t, allVendors(1)[8:], plan.Options{}, true); !p.Empty() {
+		t.Errorf("not converged: %+v", p.Changes)
+	}
+}
+
+// post sends a request to the emulator as a person in the admin UI would.
+func (e *env) post(t testing.TB, path string, body any) {
+	t.Helper()
+	tok, err := (&clientcredentials.Config{ClientID: clientID, ClientSecret: clientSecret, TokenURL: e.url + "/oauth/token",
+		AuthStyle: oauth2.AuthStyleInHeader}).Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, e.url+path, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST %s: %v %v", path, resp.Status, err)
+	}
+	resp.Body.Close()
+}
+
+func TestTwoMatchesStopTheRun(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	for _, name := range []string{"Lambda", "LAMBDA"} { // Genesys allows duplicate names
+		e.post(t, "/api/v2/integrations", map[string]any{"name": name, "integrationType": map[string]string{"id": "aws-lambda-data-actions"}})
+	}
+	ids := []string{}
+	for _, in := range e.observe(t) {
+		ids = append(ids, in.ID)
+	}
+	before := e.emu.Stats()
+	_, err := e.reconcile(t, allVendors(1)[:1], plan.Options{}, false)
+	if err == nil || !strings.Contains(err.Error(), ids[0]) || !strings.Contains(err.Error(), ids[1]) {
+		t.Fatalf("err = %v, want both ids %v named", err, ids)
+	}
+	if c := since(before, e.emu.Stats()); c.writes != 0 {
+		t.Errorf("%d writes despite the ambiguity", c.writes)
+	}
+}
+
+// TestCreateRelistsFirst: an integration of the same name made by another
+// writer after this run observed the org stops the create; no duplicate.
+func TestCreateRelistsFirst(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	specs := allVendors(1)[:1]
+	e.key.Apply(specs)
+	c, err := genesys.Open(ctx, e.opts, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := c.Observe(ctx)
+	p, _ := plan.Build(specs, st, plan.Options{})
+	e.post(t, "/api/v2/integrations", map[string]any{"name": "lambda", "integrationType": map[string]string{"id": "aws-lambda-data-actions"}})
+	if err := c.Apply(ctx, p.Changes[0]); err == nil || !strings.Contains(err.Error(), "another writer") {
+		t.Fatalf("Apply = %v, want the concurrent-writer error", err)
+	}
+	if n := e.emu.Stats().Integrations; n != 1 {
+		t.Errorf("%d integrations, want only the other writer's", n)
+	}
+}
+
+func TestCredentialTypeChangeUnderActionsIsRefused(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	specs := allVendors(1)[6:7] // Web, basic
+	if _, err := e.reconcile(t, specs, plan.Options{}, false); err != nil {
+		t.Fatal(err)
+	}
+	id := e.observe(t)[0].ID
+	if _, err := e.emu.AddAction(id, "Lookup"); err != nil {
+		t.Fatal(err)
+	}
+	specs = allVendors(1)[6:7]
+	specs[0].Credential = &spec.Credential{Type: "user-defined", Fields: map[string]any{"fields": map[string]any{"k": spec.NewSecret("v-SECRET")}}}
+	if _, err := e.reconcile(t, specs, plan.Options{}, false); err == nil || !strings.Contains(err.Error(), "would break the integration's 1 data actions") {
+		t.Fatalf("err = %v, want the refusal", err)
+	}
+	if _, err := e.reconcile(t, specs, plan.Options{AllowCredentialTypeChange: true}, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.observe(t)[0].Credential; got.Type != "user-defined" {
+		t.Errorf("credential type %q after the allowed change", got.Type)
+	}
+}
+
+// TestConvergesUnderFaults: 100 specs against an org that fails 10 % of
+// requests (some after applying the write) converge in a few runs to
+// exactly 100 integrations, no duplicate, no orphan credential.
+func TestConvergesUnderFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("many runs")
+	}
+	for _, rate := range []float64{0.1, 0.3} {
+		t.Run(fmt.Sprint(rate), func(t *testing.T) {
+			e := newEnv(t, emulator.Options{FaultRate: rate, Seed: 7})
+			var specs []*spec.Spec
+			for i := range 100 {
+				specs = append(specs, &spec.Spec{File: fmt.Sprintf("%03d.yaml", i), Name: fmt.Sprintf("S%03d", i), Type: "google", Active: i%2 == 0,
+					Credential: &spec.Credential{Type: "cloud-platform", Fields: map[string]any{"clientId": "1", "clientEmail": "a@example.com", "privateKeyId": "k", "privateKey": spec.NewSecret(fmt.Sprint("pem-SECRET-", i))}}})
+			}
+			runs := 0
+			for ; runs < 20; runs++ {
+				p, err := e.reconcile(t, specs, plan.Options{}, false)
+				if err == nil && p.Empty() {
+					break
+				}
+			}
+			if runs == 20 {
+				t.Fatal("no convergence in 20 runs")
+			}
+			got := e.observe(t) // the client retries through the faults
+			names := map[string]bool{}
+			for _, in := range got {
+				if names[in.Name] {
+					t.Errorf("duplicate %q", in.Name)
+				}
+				names[in.Name] = true
+			}
+			s := e.emu.Stats()
+			if len(got) != 100 || s.Integrations != 100 || s.Credentials != 100 {
+				t.Errorf("%d integrations (emulator %d), %d credentials; want 100, 100, 100", len(got), s.Integrations, s.Credentials)
+			}
+			t.Logf("fault rate %.1f: converged after %d runs, %d requests", rate, runs, total(s))
+		})
+	}
+}
+
+func total(s emulator.Stats) int {
+	n := 0
+	for _, v := range s.Requests {
+		n += v
+	}
+	return n
+}
