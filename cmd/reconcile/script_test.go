@@ -5,15 +5,18 @@ import (
 	"context"
 	"flag"
 	"io/fs"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
 )
 
@@ -47,6 +50,10 @@ func TestMain(m *testing.M) {
 //	tamper FILE KEY           flip one ciphertext byte of KEY's value
 //	replace FILE OLD NEW      replace text (e.g. a readable value)
 //	status N                  the last reconcile exited with status N
+//	emulator [-fault-rate F]  start a Genesys emulator for this script and
+//	                          write reconcile.yaml (specs: specs) to use it
+//	apicalls WRITES [MAXALL]  the emulator saw WRITES write calls (and at
+//	                          most MAXALL calls) since the last apicalls
 //	nosecrets [FILE...]       fail if "SECRET" is in the last stdout or
 //	                          stderr, under $WORK/.reconcile, or in FILEs
 //
@@ -73,6 +80,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("OTHER_AGE_RECIPIENT", other)
 			env.Setenv("HOME", env.WorkDir) // no stray sops keys from the real home
 			env.Setenv("RECONCILE_TEST_STATUS", filepath.Join(keys, "status"))
+			env.Setenv("GENESYS_CLIENT_ID", "script-client")
+			env.Setenv("GENESYS_CLIENT_SECRET", "script-client-secret")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -81,6 +90,8 @@ func TestScripts(t *testing.T) {
 			"replace":   cmdReplace,
 			"nosecrets": cmdNoSecrets,
 			"status":    cmdStatus,
+			"emulator":  cmdEmulator,
+			"apicalls":  cmdAPICalls,
 		},
 	})
 }
@@ -174,5 +185,55 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	got := ts.ReadFile(ts.Getenv("RECONCILE_TEST_STATUS"))
 	if got != args[0] {
 		ts.Fatalf("reconcile exited with status %s, want %s", got, args[0])
+	}
+}
+
+// emulators holds each script's emulator and the stats seen last.
+var emulators sync.Map // *testscript.TestScript → *scriptEmulator
+
+type scriptEmulator struct {
+	srv  *emulator.Server
+	last emulator.Stats
+}
+
+func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
+	opts := emulator.Options{ClientID: ts.Getenv("GENESYS_CLIENT_ID"), ClientSecret: ts.Getenv("GENESYS_CLIENT_SECRET"), Seed: 1}
+	if len(args) == 2 && args[0] == "-fault-rate" {
+		f, err := strconv.ParseFloat(args[1], 64)
+		ts.Check(err)
+		opts.FaultRate = f
+	}
+	srv, err := emulator.New(opts)
+	ts.Check(err)
+	hs := httptest.NewServer(srv)
+	ts.Defer(hs.Close)
+	emulators.Store(ts, &scriptEmulator{srv: srv})
+	cfg := "specs: specs\ntarget:\n  genesys:\n    apiUrl: " + hs.URL + "\n    requestsPerMinute: 60000\n"
+	ts.Check(os.WriteFile(ts.MkAbs("reconcile.yaml"), []byte(cfg), 0o644))
+}
+
+func cmdAPICalls(ts *testscript.TestScript, neg bool, args []string) {
+	v, ok := emulators.Load(ts)
+	if !ok || len(args) < 1 {
+		ts.Fatalf("usage: apicalls WRITES [MAXALL], after emulator")
+	}
+	e := v.(*scriptEmulator)
+	now := e.srv.Stats()
+	writes, all := 0, 0
+	for k, n := range now.Requests {
+		d := n - e.last.Requests[k]
+		all += d
+		if !strings.HasPrefix(k, "GET ") && k != "POST /oauth/token" {
+			writes += d
+		}
+	}
+	e.last = now
+	if want, _ := strconv.Atoi(args[0]); writes != want {
+		ts.Fatalf("%d write calls, want %d", writes, want)
+	}
+	if len(args) == 2 {
+		if most, _ := strconv.Atoi(args[1]); all > most {
+			ts.Fatalf("%d calls, want at most %d", all, most)
+		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 // opener returns how to open the configured target.
 func opener(cfg *config.Config) (func(context.Context, bool) (engine.Org, error), error) {
 	if g := cfg.Target.Genesys; g != nil {
-		opts := genesys.Options{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL,
+		opts := genesys.Options{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute,
 			ClientID: os.Getenv("GENESYS_CLIENT_ID"), ClientSecret: os.Getenv("GENESYS_CLIENT_SECRET")}
 		if _, _, err := opts.Endpoints(); err != nil {
 			return nil, err

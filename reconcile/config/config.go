@@ -54,6 +54,8 @@ type Genesys struct {
 	Region   string
 	APIURL   string
 	TokenURL string
+	// RequestsPerMinute paces the client; 0 means the default, 300.
+	RequestsPerMinute int
 }
 
 // Watch configures the daemon.
@@ -72,9 +74,10 @@ type raw struct {
 			Path string `yaml:"path"`
 		} `yaml:"local"`
 		Genesys *struct {
-			Region   string `yaml:"region"`
-			APIURL   string `yaml:"apiUrl"`
-			TokenURL string `yaml:"tokenUrl"`
+			Region            string `yaml:"region"`
+			APIURL            string `yaml:"apiUrl"`
+			TokenURL          string `yaml:"tokenUrl"`
+			RequestsPerMinute int    `yaml:"requestsPerMinute"`
 		} `yaml:"genesys"`
 	} `yaml:"target"`
 	Watch struct {
@@ -143,7 +146,10 @@ func resolve(dir, file string, r raw, found bool) (*Config, error) {
 		if (g.Region == "") == (g.APIURL == "") {
 			return nil, spec.Problem{File: file, Path: "/target/genesys", Message: "give exactly one of region and apiUrl"}
 		}
-		c.Target.Genesys = &Genesys{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL}
+		if g.RequestsPerMinute < 0 {
+			return nil, spec.Problem{File: file, Path: "/target/genesys/requestsPerMinute", Message: "must be positive"}
+		}
+		c.Target.Genesys = &Genesys{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute}
 	default:
 		p := DefaultOrgPath
 		if t.Local != nil && t.Local.Path != "" {
