@@ -1,0 +1,153 @@
+package genesys_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/reconcile-dev/reconcile/reconcile/genesys"
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/plan"
+)
+
+// interceptor answers in place of the emulator while Answer returns true.
+type interceptor struct {
+	mu     sync.Mutex
+	seen   map[string]int // "METHOD path" → requests seen
+	Answer func(w http.ResponseWriter, r *http.Request, n int) bool
+}
+
+func (i *interceptor) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i.mu.Lock()
+		k := r.Method + " " + r.URL.Path
+		i.seen[k]++
+		n := i.seen[k]
+		i.mu.Unlock()
+		if i.Answer == nil || !i.Answer(w, r, n) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// newIntercepted is newEnv with answer in front of the emulator.
+func newIntercepted(t *testing.T, answer func(w http.ResponseWriter, r *http.Request, n int) bool) (*env, *interceptor) {
+	e := newEnv(t, emulator.Options{})
+	in := &interceptor{seen: map[string]int{}, Answer: answer}
+	srv := httptest.NewServer(in.wrap(e.emu))
+	t.Cleanup(srv.Close)
+	e.url, e.opts.APIURL = srv.URL, srv.URL
+	return e, in
+}
+
+func fail(w http.ResponseWriter, status int, msg string) bool {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"status": status, "message": msg})
+	return true
+}
+
+func TestA401FetchesANewTokenOnce(t *testing.T) {
+	e, in := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+		return r.URL.Path == "/api/v2/integrations/credentials/listing" && n == 1 && fail(w, 401, "token expired")
+	})
+	if _, err := e.reconcile(t, allVendors(1), plan.Options{}, false); err != nil {
+		t.Fatalf("a single 401 was not recovered from: %v", err)
+	}
+	if n := in.seen["POST /oauth/token"]; n != 2 {
+		t.Errorf("%d token requests, want 2 (the first, and one after the 401)", n)
+	}
+
+	e, _ = newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+		return r.URL.Path == "/api/v2/integrations/credentials/listing" && fail(w, 401, "not allowed")
+	})
+	if _, err := e.reconcile(t, allVendors(1), plan.Options{}, false); err == nil || !strings.Contains(err.Error(), "HTTP 401") {
+		t.Errorf("a lasting 401 = %v, want an error", err)
+	}
+}
+
+func TestAVersionConflictIsReadAgain(t *testing.T) {
+	for _, conflict := range []func(w http.ResponseWriter) bool{
+		func(w http.ResponseWriter) bool { return fail(w, 409, "conflict") },
+		func(w http.ResponseWriter) bool {
+			return fail(w, 400, "The version supplied (1) does not match the current version (2)")
+		},
+	} {
+		e, in := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+			return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/config/current") && n == 1 && conflict(w)
+		})
+		if _, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false); err != nil {
+			t.Fatalf("conflict not recovered from: %v", err)
+		}
+		var gets, puts int
+		for k, n := range in.seen {
+			switch {
+			case strings.HasPrefix(k, "GET ") && strings.HasSuffix(k, "/config/current"):
+				gets += n
+			case strings.HasPrefix(k, "PUT ") && strings.HasSuffix(k, "/config/current"):
+				puts += n
+			}
+		}
+		if gets != 2 || puts != 2 {
+			t.Errorf("%d configuration GETs and %d PUTs, want 2 and 2 (read again after the conflict)", gets, puts)
+		}
+		if p, _ := e.reconcile(t, allVendors(1)[8:], plan.Options{}, true); !p.Empty() {
+			t.Errorf("not converged: %+v", p.Changes)
+		}
+	}
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if r.URL.Path == "/api/v2/integrations/credentials/listing" && n == 1 {
+			w.Header().Set("Retry-After", "1")
+			return fail(w, 429, "slow down")
+		}
+		return false
+	})
+	start := time.Now()
+	if _, err := e.reconcile(t, allVendors(1)[:1], plan.Options{}, true); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("retried after %v, before the Retry-After of 1s", waited)
+	}
+}
+
+func TestAnAPIRefusalNamesTheIntegrationAndTheMessage(t *testing.T) {
+	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+		return r.Method == http.MethodPost && r.URL.Path == "/api/v2/integrations/credentials" && fail(w, 400, "baseUrl is not reachable")
+	})
+	_, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false)
+	for _, want := range []string{"Zendesk (zendesk)", "POST /api/v2/integrations/credentials", "HTTP 400", "baseUrl is not reachable"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to name %q", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("the error holds a secret: %v", err)
+	}
+}
+
+func TestAVendorTheOrgDoesNotOfferIsMissing(t *testing.T) {
+	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if r.URL.Path != "/api/v2/integrations/types" {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"entities": []map[string]any{{"id": "aws-lambda-data-actions", "name": "AWS Lambda"}}, "pageCount": 1})
+		return true
+	})
+	c, err := genesys.Open(ctx, e.opts, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := c.Missing()
+	if _, ok := missing["aws-lambda"]; ok || missing["zendesk"] != "integration type zendesk-data-actions" || !strings.Contains(missing["google"], "google") {
+		t.Errorf("Missing() = %v", missing)
+	}
+}
