@@ -254,7 +254,7 @@ func (c *Client) putCredential(ctx context.Context, integrationID string, v api.
 		CredentialFields: apiFields(ct, cred)}
 	if ours := c.ourCredential(integrationID); ours != nil {
 		if err := c.t.do(ctx, http.MethodPut, "/api/v2/integrations/credentials/"+ours.ID, body, nil); err != nil {
-			return "", fmt.Errorf("update credential %s: %w", ours.ID, err)
+			return "", fmt.Errorf("update credential %s: %w", ours.ID, redact(err, body.CredentialFields))
 		}
 		c.creds[ours.ID] = api.CredentialInfo{ID: ours.ID, Name: body.Name, Type: body.Type}
 		return ours.ID, nil
@@ -267,7 +267,7 @@ func (c *Client) putCredential(ctx context.Context, integrationID string, v api.
 			return made.ID, nil
 		}
 		if !Transient(err) || try >= maxTries {
-			return "", fmt.Errorf("create credential: %w", err)
+			return "", fmt.Errorf("create credential: %w", redact(err, body.CredentialFields))
 		}
 		// The answer may be lost but the credential made: look for it.
 		var listing rawList[api.CredentialInfo]
@@ -281,6 +281,22 @@ func (c *Client) putCredential(ctx context.Context, integrationID string, v api.
 			}
 		}
 	}
+}
+
+// redact removes the values just sent from an API error, in case the API
+// quotes what it refused.
+func redact(err error, sent map[string]string) error {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return err
+	}
+	clean := *ae
+	for _, v := range sent {
+		if len(v) >= 4 {
+			clean.Message = strings.ReplaceAll(clean.Message, v, spec.Mask)
+		}
+	}
+	return &clean
 }
 
 // apiFields maps the spec's credential to the API's field names; secret

@@ -133,6 +133,23 @@ func TestAnAPIRefusalNamesTheIntegrationAndTheMessage(t *testing.T) {
 	}
 }
 
+func TestARefusalQuotingTheSecretIsRedacted(t *testing.T) {
+	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/v2/integrations/credentials" {
+			return false
+		}
+		var body struct {
+			CredentialFields map[string]string `json:"credentialFields"`
+		}
+		json.NewDecoder(r.Body).Decode(&body)
+		return fail(w, 400, "apiToken "+body.CredentialFields["apiToken"]+" is malformed")
+	})
+	_, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false)
+	if err == nil || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "apiToken (sensitive value) is malformed") {
+		t.Errorf("err = %v, want the echoed token masked", err)
+	}
+}
+
 func TestAVendorTheOrgDoesNotOfferIsMissing(t *testing.T) {
 	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
 		if r.URL.Path != "/api/v2/integrations/types" {
