@@ -1,0 +1,95 @@
+package watch_test
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/reconcile-dev/reconcile/reconcile/watch"
+)
+
+// expectSignal fails unless the tree signals within two seconds, then
+// drains anything that follows at once.
+func expectSignal(t *testing.T, tr *watch.Tree, what string) {
+	t.Helper()
+	select {
+	case <-tr.Changes():
+	case <-time.After(2 * time.Second):
+		t.Fatalf("%s: no change signalled", what)
+	}
+	for {
+		select {
+		case <-tr.Changes():
+		case <-time.After(50 * time.Millisecond):
+			return
+		}
+	}
+}
+
+func TestTreeSeesEveryKindOfChange(t *testing.T) {
+	dir := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("name: a\n"), 0o644))
+	tr, err := watch.NewTree(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	must(err)
+	defer tr.Close()
+
+	must(os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("name: b\n"), 0o644))
+	expectSignal(t, tr, "an edit")
+
+	// An editor's atomic save: write a temp file, rename it over.
+	must(os.WriteFile(filepath.Join(dir, ".a.yaml.swp"), []byte("name: c\n"), 0o644))
+	must(os.Rename(filepath.Join(dir, ".a.yaml.swp"), filepath.Join(dir, "a.yaml")))
+	expectSignal(t, tr, "an atomic rename")
+
+	must(os.Chmod(filepath.Join(dir, "a.yaml"), 0o600))
+	expectSignal(t, tr, "a chmod")
+
+	// A new folder, then a spec written into it: the folder must be watched.
+	must(os.Mkdir(filepath.Join(dir, "team"), 0o755))
+	expectSignal(t, tr, "a new folder")
+	must(os.WriteFile(filepath.Join(dir, "team", "b.yaml"), []byte("name: b\n"), 0o644))
+	expectSignal(t, tr, "a spec in the new folder")
+
+	// The Kubernetes ConfigMap pattern: ..data is a symlink swapped to a
+	// new timestamped folder.
+	must(os.Mkdir(filepath.Join(dir, "..2026_01"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "..2026_01", "c.yaml"), []byte("name: c\n"), 0o644))
+	must(os.Symlink("..2026_01", filepath.Join(dir, "..data")))
+	expectSignal(t, tr, "the first ..data")
+	must(os.Mkdir(filepath.Join(dir, "..2026_02"), 0o755))
+	must(os.WriteFile(filepath.Join(dir, "..2026_02", "c.yaml"), []byte("name: d\n"), 0o644))
+	must(os.Symlink("..2026_02", filepath.Join(dir, "..data_tmp")))
+	must(os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")))
+	expectSignal(t, tr, "the ..data swap")
+
+	must(os.Remove(filepath.Join(dir, "a.yaml")))
+	expectSignal(t, tr, "a delete")
+}
+
+func TestTreeCloseLeavesNoGoroutine(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for range 20 {
+		tr, err := watch.NewTree(t.TempDir(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Close()
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after closing 20 trees, %d before", n, before)
+	}
+}
