@@ -27,7 +27,7 @@ var commands = []string{"validate", "schema", "version"}
 const usageText = `Usage:
   reconcile [flags]                 load, validate, plan and apply once
   reconcile --dry-run [flags]       load, validate and plan; write nothing
-  reconcile --watch [flags]         the daemon (not yet implemented)
+  reconcile --watch [flags]         the daemon: apply on every change and every resync
   reconcile validate [flags]        load and validate the specs; needs no target
   reconcile schema DIR              write the JSON Schemas of the specs to DIR
   reconcile version                 print the version
@@ -95,6 +95,8 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return fail("--log-format must be text or json, not %q", o.logFormat)
 	case o.detailedExitcode && !o.dryRun:
 		return fail("--detailed-exitcode is only meaningful with --dry-run")
+	case o.detailedExitcode && o.watch:
+		return fail("--detailed-exitcode does not apply to --watch")
 	case o.command != "" && (o.dryRun || o.watch):
 		return fail("--dry-run and --watch do not apply to %s", o.command)
 	}

@@ -10,10 +10,12 @@ import (
 	"runtime"
 
 	"github.com/reconcile-dev/reconcile/reconcile/config"
+	"github.com/reconcile-dev/reconcile/reconcile/daemon"
 	"github.com/reconcile-dev/reconcile/reconcile/engine"
 	"github.com/reconcile-dev/reconcile/reconcile/load"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/reconcile/watch"
 	"github.com/reconcile-dev/reconcile/schema"
 )
 
@@ -81,9 +83,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return fail(fmt.Errorf("no %s in the working directory: pass --config FILE or --specs DIR (see config.example/)", config.DefaultFile))
 	}
-	if o.watch {
-		return fail(errors.New("reconcile --watch is not implemented yet"))
-	}
 
 	eng := &engine.Engine{
 		Specs: specs,
@@ -102,15 +101,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		eng.OnPlan = func(p plan.Plan) { render.Plan(stdout, p, specs, o.dryRun) }
 		eng.OnApplied = func(c plan.Change, err error) { render.Applied(stdout, c, err) }
 	}
-	r := eng.Reconcile(ctx, o.dryRun)
-	if o.output == "json" {
-		render.JSON(stdout, r)
-	} else {
-		render.Done(stdout, r)
-		if r.Err != nil {
-			render.Errors(stderr, r.Err, specs)
+	show := func(r render.Report) {
+		if o.output == "json" {
+			render.JSON(stdout, r)
+		} else {
+			render.Done(stdout, r)
+			if r.Err != nil {
+				render.Errors(stderr, r.Err, specs)
+			}
 		}
 	}
+	if o.watch {
+		d := &daemon.Daemon{Engine: eng, DryRun: o.dryRun, Listen: cfg.Watch.Listen, Log: log, Print: show,
+			Watch: watch.Options{Debounce: cfg.Watch.Debounce, Resync: cfg.Watch.Resync}}
+		if err := d.Run(ctx); err != nil {
+			return fail(err)
+		}
+		return exitOK
+	}
+	r := eng.Reconcile(ctx, o.dryRun)
+	show(r)
 	switch {
 	case r.Err != nil:
 		return exitError

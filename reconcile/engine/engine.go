@@ -45,9 +45,9 @@ type Engine struct {
 
 // Reconcile runs load, plan and, unless dryRun, apply. Nothing is written
 // unless every spec is valid and the plan could be made.
-func (e *Engine) Reconcile(ctx context.Context, dryRun bool) render.Report {
+func (e *Engine) Reconcile(ctx context.Context, dryRun bool) (r render.Report) {
 	start := time.Now()
-	r := render.Report{DryRun: dryRun}
+	r = render.Report{DryRun: dryRun}
 	defer func() { e.logDone(r, time.Since(start)) }()
 
 	specs, err := load.Load(ctx, e.Specs, e.Load)
@@ -70,7 +70,10 @@ func (e *Engine) Reconcile(ctx context.Context, dryRun bool) render.Report {
 	}
 	defer o.Close()
 	if rc, ok := o.(requestCounter); ok {
-		defer func() { e.logRequests(rc.Requests()) }()
+		defer func() {
+			r.APIRequests = rc.Requests()
+			e.logRequests(r.APIRequests)
+		}()
 	}
 	if m, ok := o.(offerer); ok {
 		if r.Err = unoffered(specs, m.Missing()); r.Err != nil {

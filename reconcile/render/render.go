@@ -21,4 +21,7 @@ type Report struct {
 	// Err is the error that stopped the run, if any: a spec.Problems, a
 	// target error, or the apply's failures.
 	Err error
+	// APIRequests counts the target's requests by "METHOD CODE", for
+	// metrics; it is not printed.
+	APIRequests map[string]int
 }

@@ -1,0 +1,118 @@
+// Package daemon runs reconcile --watch: the watch loop around the engine,
+// with /healthz, /readyz and Prometheus /metrics.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/reconcile-dev/reconcile/reconcile/engine"
+	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
+	"github.com/reconcile-dev/reconcile/reconcile/watch"
+)
+
+// Daemon is the long-running reconcile.
+type Daemon struct {
+	Engine *engine.Engine
+	DryRun bool
+	Watch  watch.Options
+	Listen string // address of /healthz, /readyz, /metrics
+	Log    *slog.Logger
+	// Print shows each reconcile's outcome on stdout.
+	Print func(render.Report)
+
+	metrics *metrics
+	ready   atomic.Bool
+	runs    int
+}
+
+// ShutdownTimeout bounds the HTTP server's shutdown.
+const ShutdownTimeout = 5 * time.Second
+
+// Run serves and reconciles until ctx is done. It fails only at start: when
+// the listen address cannot be bound or the spec directory watched; after
+// that, errors of specs or the org are logged and retried, never fatal.
+func (d *Daemon) Run(ctx context.Context) error {
+	d.metrics = newMetrics()
+	ln, err := net.Listen("tcp", d.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s for /healthz, /readyz and /metrics: %w", d.Listen, err)
+	}
+	tree, err := watch.NewTree(d.Engine.Specs, d.Log)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("cannot watch the spec directory %s: %w", d.Engine.Specs, err)
+	}
+	defer tree.Close()
+	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	d.Log.Info("watching", "specs", d.Engine.Specs, "listen", ln.Addr().String(),
+		"debounce", d.Watch.Debounce, "resync", d.Watch.Resync, "dryRun", d.DryRun)
+
+	watch.Loop(ctx, tree.Changes(), d.Watch, d.once)
+
+	shutdown, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(shutdown)
+	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	d.Log.Info("stopped")
+	return err
+}
+
+func (d *Daemon) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if !d.ready.Load() {
+			http.Error(w, "not ready: no reconcile has succeeded yet, or the last one failed", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(d.metrics.registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// once is one reconcile, as the loop calls it.
+func (d *Daemon) once(ctx context.Context) error {
+	d.runs++
+	log := d.Log.With("run", d.runs)
+	eng := *d.Engine
+	eng.Log = log
+	start := time.Now()
+	r := eng.Reconcile(ctx, d.DryRun)
+	if ctx.Err() != nil {
+		return ctx.Err() // shutting down: the run was abandoned, not failed
+	}
+	d.metrics.observe(r, time.Since(start))
+	if d.Print != nil {
+		d.Print(r)
+	}
+	if r.Err != nil {
+		d.ready.Store(false)
+		if ps, ok := spec.AsProblems(r.Err); ok {
+			for _, p := range ps {
+				log.Error("spec error", "file", p.File, "line", p.Line, "column", p.Column, "path", p.Path, "message", p.Message)
+			}
+		} else {
+			log.Error("reconcile error", "err", r.Err)
+		}
+		return r.Err
+	}
+	d.ready.Store(true)
+	return nil
+}
