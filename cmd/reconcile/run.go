@@ -112,6 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if o.watch {
+		eng.Load.Cache = load.NewCache() // decrypt only what changed
 		d := &daemon.Daemon{Engine: eng, DryRun: o.dryRun, Listen: cfg.Watch.Listen, Log: log, Print: show,
 			Watch: watch.Options{Debounce: cfg.Watch.Debounce, Resync: cfg.Watch.Resync}}
 		if err := d.Run(ctx); err != nil {

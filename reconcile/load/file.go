@@ -1,6 +1,7 @@
 package load
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -25,6 +26,9 @@ type Options struct {
 	AllowPlaintext bool
 	// MaxFileSize caps each file; zero means DefaultMaxFileSize.
 	MaxFileSize int64
+	// Cache, if set, serves files whose content has not changed since a
+	// previous Load with the same options.
+	Cache *Cache
 }
 
 // positions lists the keys whose place in the file a Spec keeps, for the
@@ -49,6 +53,18 @@ func (l *fileLoader) load(rel string) (s *spec.Spec, problems spec.Problems) {
 	data, p := l.read(rel)
 	if p != nil {
 		return nil, spec.Problems{*p}
+	}
+	var sum [sha256.Size]byte
+	if l.opts.Cache != nil {
+		sum = sha256.Sum256(data)
+		if s := l.opts.Cache.get(rel, sum); s != nil {
+			return s, nil
+		}
+		defer func() {
+			if s != nil {
+				l.opts.Cache.put(rel, sum, s)
+			}
+		}()
 	}
 	root, found := parse(data)
 	if len(found) > 0 {

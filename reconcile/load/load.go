@@ -51,6 +51,9 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 	for _, ps := range perFile {
 		problems = append(problems, ps...)
 	}
+	if opts.Cache != nil {
+		opts.Cache.keep(files)
+	}
 	problems = append(problems, uniqueNames(dir, specs)...)
 	if err := problems.Err(); err != nil {
 		return nil, err
