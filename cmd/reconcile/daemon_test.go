@@ -40,7 +40,7 @@ func (s *syncBuffer) String() string {
 }
 
 // eventually polls cond until it holds or ten seconds pass.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
@@ -52,7 +52,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 type daemonRun struct {
-	t      *testing.T
+	t      testing.TB
 	cancel context.CancelFunc
 	done   chan int
 	stderr *syncBuffer
@@ -61,7 +61,7 @@ type daemonRun struct {
 
 // startDaemon runs reconcile --watch in this process, in the working
 // directory, and waits for its listen address.
-func startDaemon(t *testing.T, args ...string) *daemonRun {
+func startDaemon(t testing.TB, args ...string) *daemonRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &daemonRun{t: t, cancel: cancel, done: make(chan int, 1), stderr: &syncBuffer{}}
