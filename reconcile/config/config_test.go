@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
 
 	"github.com/reconcile-dev/reconcile/reconcile/config"
 )
@@ -65,5 +67,43 @@ func TestErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %q", content, err, want)
 		}
+	}
+}
+
+// TestExamplesLoad: the configuration files shipped in config.example,
+// including the one inside the Kubernetes manifest, load.
+func TestExamplesLoad(t *testing.T) {
+	for _, f := range []string{"reconcile.yaml", "genesys.yaml"} {
+		if _, err := config.Load(filepath.Join("..", "..", "config.example", f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join("..", "..", "config.example", "kubernetes", "reconcile.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	found := false
+	for {
+		var doc struct {
+			Kind string            `yaml:"kind"`
+			Data map[string]string `yaml:"data"`
+		}
+		if err := dec.Decode(&doc); err != nil {
+			break
+		}
+		if cfg, ok := doc.Data["reconcile.yaml"]; ok && doc.Kind == "ConfigMap" {
+			found = true
+			c, err := config.Load(write(t, cfg))
+			if err != nil {
+				t.Fatalf("the manifest's reconcile.yaml: %v", err)
+			}
+			if c.Specs != "/specs" || c.Target.Genesys == nil || c.Watch.Listen != "0.0.0.0:9464" {
+				t.Errorf("the manifest's configuration = %+v", c)
+			}
+		}
+	}
+	if !found {
+		t.Error("no reconcile.yaml in the Kubernetes manifest")
 	}
 }
