@@ -225,8 +225,14 @@ func sameConfig(a, b *api.Configuration) bool {
 		}
 		return out
 	}
+	props := func(m map[string]any) map[string]any {
+		if m == nil {
+			return map[string]any{}
+		}
+		return m
+	}
 	return a.Name == b.Name && a.Notes == b.Notes && reflect.DeepEqual(refs(a.Credentials), refs(b.Credentials)) &&
-		fmt.Sprint(a.Properties) == fmt.Sprint(b.Properties) && owned(a) == owned(b)
+		reflect.DeepEqual(props(a.Properties), props(b.Properties)) && owned(a) == owned(b)
 }
 
 // ourCredential returns the credential reconcile made for the integration,

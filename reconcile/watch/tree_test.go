@@ -1,11 +1,14 @@
 package watch_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,5 +94,43 @@ func TestTreeCloseLeavesNoGoroutine(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after closing 20 trees, %d before", n, before)
+	}
+}
+
+// TestABurstOfRealWritesReconcilesAtMostTwice: 100 writes to a real file,
+// through the real watcher and the loop, lead to one or two reconciles.
+func TestABurstOfRealWritesReconcilesAtMostTwice(t *testing.T) {
+	dir := t.TempDir()
+	tr, err := watch.NewTree(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	var mu sync.Mutex
+	runs := 0
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		watch.Loop(ctx, tr.Changes(), watch.Options{Debounce: 100 * time.Millisecond, Resync: time.Hour}, func(context.Context) error {
+			mu.Lock()
+			runs++
+			mu.Unlock()
+			return nil
+		})
+		close(done)
+	}()
+	time.Sleep(50 * time.Millisecond) // the first reconcile, at start
+	for i := range 100 {
+		if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(fmt.Sprintf("name: a%d\n", i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(600 * time.Millisecond)
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if n := runs - 1; n < 1 || n > 2 {
+		t.Errorf("%d reconciles after 100 writes, want 1 or 2", n)
 	}
 }
