@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/reconcile-dev/reconcile/reconcile/render"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
@@ -38,7 +39,7 @@ func newMetrics() *metrics {
 			Help: "Duration of each reconcile.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)}),
 	}
 	m.registry.MustRegister(m.runs, m.lastSuccess, m.pending, m.specErrors, m.api, m.duration,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.runs.WithLabelValues("success")
 	m.runs.WithLabelValues("error")
 	return m
