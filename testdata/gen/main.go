@@ -1,7 +1,11 @@
 // Command gen writes encrypted spec fixtures with the sops library pinned
 // in go.mod.
 //
-//	go run ./testdata/gen example   # (re)write config.example/integrations
+//	go run ./testdata/gen example             # (re)write config.example/integrations
+//	go run ./testdata/gen -n 1000 -out DIR    # N valid specs, one org's worth a folder
+//
+// With -n, the specs are encrypted for a new TEST-ONLY age identity written
+// to DIR/TEST-ONLY-age-key.txt (use it as SOPS_AGE_KEY_FILE).
 //
 // The example's age identity, config.example/TEST-ONLY-age-key.txt, is
 // committed on purpose: it protects nothing but these made-up values.
@@ -9,6 +13,7 @@ package main
 
 import (
 	"crypto/rand"
+	"flag"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -22,11 +27,32 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 || os.Args[1] != "example" {
-		fmt.Fprintln(os.Stderr, "usage: go run ./testdata/gen example")
+	if len(os.Args) == 2 && os.Args[1] == "example" {
+		if err := example("config.example"); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	fs := flag.NewFlagSet("gen", flag.ExitOnError)
+	n := fs.Int("n", 250, "number of specs")
+	out := fs.String("out", "", "folder to write them to")
+	fs.Parse(os.Args[1:])
+	if *out == "" || *n < 1 {
+		fmt.Fprintln(os.Stderr, "usage: go run ./testdata/gen example | go run ./testdata/gen -n N -out DIR")
 		os.Exit(2)
 	}
-	if err := example("config.example"); err != nil {
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	keyFile, recipient, err := sopstest.NewIdentity(*out, keyFile)
+	if err == nil {
+		var folders []string
+		folders, err = sopstest.WriteSpecs(*out, *n, recipient)
+		fmt.Printf("wrote %d specs in %d folder(s) under %s; SOPS_AGE_KEY_FILE=%s\n", *n, len(folders), *out, keyFile)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
