@@ -13,10 +13,10 @@ package main
 
 import (
 	"crypto/rand"
-	"flag"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
