@@ -26,8 +26,9 @@ example: ## run the bundled example against the local org
 fixtures: ## re-encrypt the example specs with the pinned sops code
 	go run ./testdata/gen example
 
-bench: ## benchmarks, with allocations
-	go test -run '^$$' -bench . -benchmem ./...
+bench: ## benchmarks with allocations, then a table (sops -d baseline when sops is on PATH)
+	go test -run '^$$' -bench . -benchmem -benchtime 3x ./... | tee bench.txt
+	go run golang.org/x/perf/cmd/benchstat@latest bench.txt
 
 image: ## the container image (needs a Docker engine)
 	docker build --build-arg VERSION=$(VERSION) --build-arg COMMIT=$(COMMIT) -t $(IMAGE) .
