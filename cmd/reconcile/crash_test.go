@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reconcile-dev/reconcile/reconcile/genesys"
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
 )
 
@@ -163,4 +167,105 @@ func checkOrgFile(t *testing.T, path string) []orgEntry {
 		t.Fatalf("the org file is corrupt after a kill: %v\n%s", err, b)
 	}
 	return f.Integrations
+}
+
+// TestKilledApplyConvergesAgainstGenesys is the kill test against the
+// Genesys emulator: SIGKILL at random moments between and during API
+// calls, then the next runs must converge to exactly one integration and
+// one credential per spec (no duplicate from a lost POST, no orphan
+// credential from a half-made integration).
+func TestKilledApplyConvergesAgainstGenesys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills processes for several seconds")
+	}
+	keys := t.TempDir()
+	keyFile, recipient, err := sopstest.NewIdentity(keys, "age.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := t.TempDir()
+	writeSpecs(t, specs, recipient, crashSpecs)
+	self, _ := os.Executable()
+	partial, pending := 0, 0
+	for seed := range 6 {
+		emu, err := emulator.New(emulator.Options{ClientID: "c", ClientSecret: "s", Latency: 2 * time.Millisecond, Seed: int64(seed)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(emu)
+		work := t.TempDir()
+		os.WriteFile(filepath.Join(work, "reconcile.yaml"), []byte("specs: "+specs+"\ntarget:\n  genesys:\n    apiUrl: "+srv.URL+"\n    requestsPerMinute: 600000\n"), 0o644)
+		rng := rand.New(rand.NewPCG(uint64(seed), 2))
+		kills := 0
+		for attempt := 0; ; attempt++ {
+			if attempt == 40 {
+				t.Fatalf("seed %d: no run completed in 40 attempts", seed)
+			}
+			cmd := exec.Command(self, "--log-level", "error")
+			cmd.Dir = work
+			cmd.Env = append(os.Environ(), asCLI+"=1", "SOPS_AGE_KEY_FILE="+keyFile, "HOME="+keys, "GENESYS_CLIENT_ID=c", "GENESYS_CLIENT_SECRET=s")
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			cmd.Start()
+			after := time.Duration(rng.Int64N(int64(60+30*attempt))) * time.Millisecond
+			timer := time.AfterFunc(after, func() { cmd.Process.Signal(syscall.SIGKILL) })
+			err := cmd.Wait()
+			timer.Stop()
+			if strings.Contains(out.String(), "SECRET") {
+				t.Fatalf("seed %d: a secret in the output:\n%s", seed, &out)
+			}
+			if ee, ok := err.(*exec.ExitError); ok && ee.Sys().(syscall.WaitStatus).Signaled() {
+				kills++
+				if n := emu.Stats().Integrations; n > 0 && n < crashSpecs {
+					partial++
+				}
+				pending += pendingIn(t, srv.URL)
+				continue
+			}
+			if err != nil {
+				t.Fatalf("seed %d: reconcile failed: %v\n%s", seed, err, &out)
+			}
+			break
+		}
+		st := emu.Stats()
+		if st.Integrations != crashSpecs || st.Credentials != crashSpecs {
+			t.Errorf("seed %d: %d integrations and %d credentials after %d kills, want %d and %d",
+				seed, st.Integrations, st.Credentials, kills, crashSpecs, crashSpecs)
+		}
+		out, err := func() ([]byte, error) {
+			cmd := exec.Command(self, "--log-level", "error", "--dry-run", "--detailed-exitcode")
+			cmd.Dir = work
+			cmd.Env = append(os.Environ(), asCLI+"=1", "SOPS_AGE_KEY_FILE="+keyFile, "HOME="+keys, "GENESYS_CLIENT_ID=c", "GENESYS_CLIENT_SECRET=s")
+			return cmd.CombinedOutput()
+		}()
+		if err != nil {
+			t.Errorf("seed %d: the run after convergence is not a no-op: %v\n%s", seed, err, out)
+		}
+		srv.Close()
+		t.Logf("seed %d: converged after %d kills", seed, kills)
+	}
+	if partial == 0 || pending == 0 {
+		t.Errorf("%d kills left a partly applied org, %d an integration between its POST and its configuration: the test must hit both", partial, pending)
+	}
+	t.Logf("%d kills left a partly applied org; %d integrations were caught half-created (pending)", partial, pending)
+}
+
+// pendingIn counts the integrations a killed run left between their POST
+// and their first configuration write.
+func pendingIn(t *testing.T, url string) int {
+	c, err := genesys.Open(context.Background(), genesys.Options{APIURL: url, ClientID: "c", ClientSecret: "s", RequestsPerMinute: 600000}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := c.Observe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, in := range st.Integrations {
+		if in.Pending {
+			n++
+		}
+	}
+	return n
 }
