@@ -53,6 +53,16 @@ func (l *fileLoader) load(rel string) (s *spec.Spec, problems spec.Problems) {
 	if p != nil {
 		return nil, spec.Problems{*p}
 	}
+	return l.loadBytes(rel, data)
+}
+
+// loadBytes does the work of load on the file's content.
+func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems spec.Problems) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, problems = nil, spec.Problems{{File: rel, Message: fmt.Sprintf("internal error while loading this file (%T); please report it", r)}}
+		}
+	}()
 	var sum [sha256.Size]byte
 	if l.opts.Cache != nil {
 		sum = sha256.Sum256(data)
