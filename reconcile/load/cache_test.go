@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/reconcile-dev/reconcile/reconcile/load"
@@ -64,5 +65,16 @@ func TestCacheDecryptsOnlyChangedFiles(t *testing.T) {
 	loadAll()
 	if cache.Misses() != 22 {
 		t.Errorf("a deleted file was served from the cache after it came back (%d misses)", cache.Misses())
+	}
+}
+
+func TestTooManyFiles(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 4 {
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.yaml", i)), []byte("name: x\n"), 0o644)
+	}
+	_, err := load.Load(context.Background(), dir, load.Options{MaxFiles: 3})
+	if err == nil || !strings.Contains(err.Error(), "holds 4 spec files, more than the limit of 3") {
+		t.Errorf("err = %v", err)
 	}
 }

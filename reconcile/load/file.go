@@ -15,8 +15,14 @@ import (
 )
 
 // DefaultMaxFileSize caps a spec file's size. The largest real spec, a
-// Google service account whose key is encrypted, is under 8 KiB.
+// Google service account whose key is encrypted, is under 8 KiB. It caps
+// the decrypted size too: a value never decrypts to more bytes than its
+// ciphertext takes in the file.
 const DefaultMaxFileSize = 1 << 20
+
+// DefaultMaxFiles caps the spec files of a directory: one org holds at
+// most 250 integrations, and a tree of many orgs is loaded folder by folder.
+const DefaultMaxFiles = 10000
 
 // Options change how files are loaded.
 type Options struct {
@@ -25,6 +31,8 @@ type Options struct {
 	AllowPlaintext bool
 	// MaxFileSize caps each file; zero means DefaultMaxFileSize.
 	MaxFileSize int64
+	// MaxFiles caps the number of spec files; zero means DefaultMaxFiles.
+	MaxFiles int
 	// Cache, if set, serves files whose content has not changed since a
 	// previous Load with the same options.
 	Cache *Cache

@@ -22,6 +22,13 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 		return nil, fmt.Errorf("compile schemas: %w", err)
 	}
 	files, problems := find(dir)
+	maxFiles := opts.MaxFiles
+	if maxFiles <= 0 {
+		maxFiles = DefaultMaxFiles
+	}
+	if len(files) > maxFiles {
+		return nil, spec.Problems{{Message: fmt.Sprintf("the spec directory %s holds %d spec files, more than the limit of %d; is it the right directory?", dir, len(files), maxFiles)}}
+	}
 	specs := make([]*spec.Spec, len(files))
 	perFile := make([]spec.Problems, len(files))
 
