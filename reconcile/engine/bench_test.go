@@ -244,3 +244,39 @@ func BenchmarkApplyLocal(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(specs)), "µs/integration")
 }
+
+// BenchmarkMemoryOverReconciles: the heap of a daemon-like loop (cache
+// warm, 250 specs in sync with the local org) after 100 and after 1000
+// reconciles; a ratio near 1 means nothing accumulates.
+func BenchmarkMemoryOverReconciles(b *testing.B) {
+	c := generated(b, 250)
+	orgPath := filepath.Join(b.TempDir(), "org.json")
+	cache := load.NewCache()
+	eng := newEngine(c.folders[0], orgPath, cache)
+	if r := eng.Reconcile(context.Background(), false); r.Err != nil {
+		b.Fatal(r.Err)
+	}
+	heap := func() float64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(ms.HeapInuse) / (1 << 20)
+	}
+	var at100, at1000 float64
+	for b.Loop() {
+		for i := 1; i <= 1000; i++ {
+			if r := eng.Reconcile(context.Background(), false); r.Err != nil || !r.Plan.Empty() {
+				b.Fatalf("reconcile %d: %v %v", i, r.Err, r.Plan.Summary())
+			}
+			switch i {
+			case 100:
+				at100 = heap()
+			case 1000:
+				at1000 = heap()
+			}
+		}
+	}
+	b.ReportMetric(at100, "heap-MB@100")
+	b.ReportMetric(at1000, "heap-MB@1000")
+	b.ReportMetric(at1000/at100, "x-growth")
+}
