@@ -5,12 +5,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/org/local"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
 )
@@ -158,5 +163,79 @@ func TestSecondWriterIsRefused(t *testing.T) {
 	stdout.Reset()
 	if code := run(context.Background(), []string{"--specs", "specs", "--dry-run"}, &stdout, &stderr); code != 0 {
 		t.Errorf("dry run while locked: exit %d\n%s", code, &stderr)
+	}
+}
+
+// TestNoSecretLeaksGenesys: the Genesys target, over HTTP to the emulator,
+// with debug logs in both formats and an API that echoes what it refuses:
+// no secret in stdout, stderr or any file written.
+func TestNoSecretLeaksGenesys(t *testing.T) {
+	work := t.TempDir()
+	t.Chdir(work)
+	keyFile, recipient, err := sopstest.NewIdentity(t.TempDir(), "age.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SOPS_AGE_KEY_FILE", keyFile)
+	t.Setenv("HOME", work)
+	t.Setenv("GENESYS_CLIENT_ID", "leak-client")
+	t.Setenv("GENESYS_CLIENT_SECRET", "leak-client-SECRET")
+	emu, err := emulator.New(emulator.Options{ClientID: "leak-client", ClientSecret: "leak-client-SECRET"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	echo := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if echo && r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/api/v2/integrations/credentials/") {
+			body, _ := io.ReadAll(r.Body)
+			w.WriteHeader(400)
+			fmt.Fprintf(w, `{"status":400,"message":%q}`, "refused: "+string(body))
+			return
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	os.WriteFile("reconcile.yaml", []byte("specs: specs\ntarget:\n  genesys:\n    apiUrl: "+srv.URL+"\n    requestsPerMinute: 60000\n"), 0o644)
+	var secrets []string
+	write := func() {
+		os.RemoveAll("specs")
+		os.Mkdir("specs", 0o755)
+		for name, body := range vendorSpecs(func(label string) string {
+			b := make([]byte, 8)
+			rand.Read(b)
+			s := label + "SECRET" + hex.EncodeToString(b)
+			secrets = append(secrets, s)
+			return s
+		}) {
+			os.WriteFile(filepath.Join("specs", name), []byte(body), 0o644)
+			if err := sopstest.EncryptFile(filepath.Join("specs", name), sopstest.Options{Recipients: []string{recipient}, EncryptedRegex: sopstest.SecretsRegex}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	reconcile := func(scenario string, wantCode int, args ...string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), args, &stdout, &stderr); code != wantCode {
+			t.Errorf("%s: exit %d, want %d\n%s", scenario, code, wantCode, &stderr)
+		}
+		for _, out := range []string{stdout.String(), stderr.String()} {
+			for _, s := range append(secrets, "SECRET") {
+				if strings.Contains(out, s) {
+					t.Errorf("%s: a secret leaked:\n%s", scenario, out)
+					return
+				}
+			}
+		}
+	}
+	write()
+	reconcile("dry run", 0, "--log-level", "debug", "--log-format", "json", "--dry-run", "--output", "json")
+	reconcile("apply", 0, "--log-level", "debug", "--log-format", "text")
+	write() // rotated
+	echo = true
+	reconcile("rotation refused with the value echoed", 1, "--log-level", "debug", "--log-format", "json", "--output", "json")
+	reconcile("rotation refused, text", 1, "--log-level", "debug")
+	if entries, _ := os.ReadDir("."); len(entries) != 2 { // reconcile.yaml and specs: nothing else written
+		t.Errorf("files written in the working directory: %v", entries)
 	}
 }

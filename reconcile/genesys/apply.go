@@ -2,6 +2,7 @@ package genesys
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -298,8 +299,14 @@ func redact(err error, sent map[string]string) error {
 	}
 	clean := *ae
 	for _, v := range sent {
-		if len(v) >= 4 {
-			clean.Message = strings.ReplaceAll(clean.Message, v, spec.Mask)
+		// The value as sent, as JSON escapes it (an echoed request body),
+		// and line by line (a PEM key quoted in part).
+		quoted, _ := json.Marshal(v)
+		forms := append([]string{v, string(quoted[1 : len(quoted)-1])}, strings.Split(v, "\n")...)
+		for _, f := range forms {
+			if len(strings.TrimSpace(f)) >= 4 && !strings.HasPrefix(f, "-----") {
+				clean.Message = strings.ReplaceAll(clean.Message, f, spec.Mask)
+			}
 		}
 	}
 	return &clean
