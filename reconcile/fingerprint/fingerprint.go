@@ -143,23 +143,33 @@ func LoadOrCreate(path string, create bool) (k Key, created bool, err error) {
 		return Key{}, false, err
 	}
 	text := hex.EncodeToString(raw)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		k, err = ReadFile(path) // another run made it first
-		return k, false, err
-	}
+	// Written whole to a temporary file, then published with a hard link,
+	// which fails if the name exists: a concurrent run never reads a key
+	// file half written, and exactly one run's key wins.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".fingerprint-*.tmp")
 	if err != nil {
 		return Key{}, false, err
 	}
-	if _, err := f.WriteString(text + "\n"); err != nil {
-		f.Close()
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
 		return Key{}, false, err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
+	if _, err := tmp.WriteString(text + "\n"); err != nil {
+		tmp.Close()
 		return Key{}, false, err
 	}
-	if err := f.Close(); err != nil {
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return Key{}, false, err
+	}
+	if err := tmp.Close(); err != nil {
+		return Key{}, false, err
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		k, err = ReadFile(path) // another run made it first
+		return k, false, err
+	} else if err != nil {
 		return Key{}, false, err
 	}
 	k, err = NewKey([]byte(text))
