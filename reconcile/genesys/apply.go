@@ -93,7 +93,7 @@ func (c *Client) create(ctx context.Context, s *spec.Spec) (string, error) {
 		err = c.t.do(ctx, http.MethodPost, "/api/v2/integrations",
 			map[string]any{"name": PendingPrefix + s.Name, "integrationType": api.Ref{ID: typeID}}, &in)
 		if err == nil {
-			return in.ID, nil
+			return in.ID, c.alone(ctx, typeID, s.Name, in.ID)
 		}
 		if !Transient(err) || try >= maxTries {
 			return "", err
@@ -103,6 +103,32 @@ func (c *Client) create(ctx context.Context, s *spec.Spec) (string, error) {
 			return "", err
 		}
 	}
+}
+
+// alone checks, right after a create, that no other integration of the
+// name exists: a writer that listed at the same moment and created too.
+// Of two such writers the later one always sees the other, as its check
+// comes after both creates; seeing one, a writer deletes its own and backs
+// off, so no duplicate survives (both may back off; the next run creates
+// once).
+func (c *Client) alone(ctx context.Context, typeID, name, id string) error {
+	existing, err := c.named(ctx, typeID, name)
+	if err != nil {
+		return err
+	}
+	var others []string
+	for _, in := range existing {
+		if in.ID != id {
+			others = append(others, in.ID)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	if err := c.delete(ctx, id); err != nil {
+		return fmt.Errorf("integration %q was created at the same moment by another writer (%s), and deleting ours (%s) failed: %w", name, strings.Join(others, ", "), id, err)
+	}
+	return fmt.Errorf("integration %q was created at the same moment by another writer (%s): another writer is at work; this run backed off, run again", name, strings.Join(others, ", "))
 }
 
 // named returns the integrations of a type named name, pending or not,
@@ -271,7 +297,7 @@ func (c *Client) putCredential(ctx context.Context, integrationID string, v api.
 		err := c.t.do(ctx, http.MethodPost, "/api/v2/integrations/credentials", body, &made)
 		if err == nil {
 			c.creds[made.ID] = api.CredentialInfo{ID: made.ID, Name: body.Name, Type: body.Type}
-			return made.ID, nil
+			return made.ID, c.credentialAlone(ctx, integrationID, made.ID)
 		}
 		if !Transient(err) || try >= maxTries {
 			return "", fmt.Errorf("create credential: %w", redact(err, body.CredentialFields))
@@ -310,6 +336,29 @@ func redact(err error, sent map[string]string) error {
 		}
 	}
 	return &clean
+}
+
+// credentialAlone is alone for credentials: right after making one, a
+// credential another writer made for the same integration at the same
+// moment makes this run delete its own and back off.
+func (c *Client) credentialAlone(ctx context.Context, integrationID, id string) error {
+	var listing rawList[api.CredentialInfo]
+	if err := c.t.do(ctx, http.MethodGet, "/api/v2/integrations/credentials/listing", nil, &listing); err != nil {
+		return err
+	}
+	var others []string
+	for _, ci := range listing.items {
+		if owner, _, ok := parseCredentialName(ci.Name); ok && owner == integrationID && ci.ID != id {
+			others = append(others, ci.ID)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	if err := c.deleteCredential(ctx, id); err != nil {
+		return err
+	}
+	return fmt.Errorf("a credential for integration %s was made at the same moment by another writer (%s): another writer is at work; this run backed off, run again", integrationID, strings.Join(others, ", "))
 }
 
 // apiFields maps the spec's credential to the API's field names; secret
