@@ -59,7 +59,11 @@ func (e decryptError) Error() string { return e.msg }
 func (d *decrypter) decrypt(data []byte) (doc map[string]any, err error) {
 	tree, err := d.store.LoadEncryptedFile(data)
 	if err != nil {
-		return nil, decryptError{"invalid sops metadata: " + firstLine(err.Error())}
+		msg := firstLine(err.Error())
+		if strings.Contains(msg, "parsing time") {
+			msg = "lastmodified is missing or not a time (is the sops block complete?)"
+		}
+		return nil, decryptError{"invalid sops metadata: " + msg}
 	}
 	if tree.Metadata.Version == "" {
 		// `sops decrypt` refuses such a file too (it cannot tell which

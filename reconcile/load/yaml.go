@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -66,6 +67,12 @@ func parse(data []byte) (*yaml.Node, []problemAt) {
 	case errors.Is(err, io.EOF): // only comments
 		return nil, []problemAt{{msg: "empty file: a spec needs at least name and type"}}
 	case err != nil:
+		if m := unknownAnchor.FindStringSubmatch(err.Error()); m != nil {
+			// An unquoted value starting with * reads as an alias; the
+			// library's message quotes it, and it may be a secret.
+			return nil, []problemAt{{pos: findAlias(data, m[1]),
+				msg: "YAML anchors and aliases are not allowed in a spec: an unquoted value starting with * is an alias; quote it"}}
+		}
 		return nil, []problemAt{syntaxProblem(err)}
 	}
 	var next yaml.Node
@@ -89,15 +96,42 @@ func parse(data []byte) (*yaml.Node, []problemAt) {
 	return root, problems
 }
 
+var (
+	unknownAnchor = regexp.MustCompile(`unknown anchor '(.*)' referenced`)
+	// quoted is text the YAML library quotes in a message: it may be
+	// input, and input may be a secret. Its own quoted punctuation (',' or
+	// ']', and the ' or ' between them) is short or spaced, and stays.
+	quoted = regexp.MustCompile("'[^'\\s][^']{2,}[^'\\s]'|`[^`]{4,}`")
+)
+
 func syntaxProblem(err error) problemAt {
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	msg := quoted.ReplaceAllString(err.Error(), "'…'")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		if parserErrors[m[2]] {
 			line++
 		}
 		return problemAt{pos: spec.Position{Line: line}, msg: "invalid YAML: " + m[2]}
 	}
-	return problemAt{msg: "invalid YAML: " + err.Error()}
+	return problemAt{msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// findAlias returns where *name stands in the text as an alias.
+func findAlias(data []byte, name string) spec.Position {
+	for i, line := range strings.Split(string(data), "\n") {
+		for from := 0; ; {
+			j := strings.Index(line[from:], "*"+name)
+			if j < 0 {
+				break
+			}
+			j += from
+			if j == 0 || strings.ContainsRune(" \t:-[{,", rune(line[j-1])) {
+				return spec.Position{Line: i + 1, Column: j + 1}
+			}
+			from = j + 1
+		}
+	}
+	return spec.Position{}
 }
 
 func check(n *yaml.Node, ptr string, depth int, out *[]problemAt) {
