@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
@@ -48,7 +49,15 @@ func writeSpecs(t testing.TB, dir, recipient string, n int) {
 	}
 }
 
-// limits of the vendors writeSpecs uses: 10 zendesk, 50 salesforce.
+// crashSpecs is how many specs the kill tests apply; crashSeeds how many
+// times each kills its way to convergence. The defaults keep the suite
+// fast; the figures use -crash.specs 100 -crash.seeds 50.
+var (
+	crashSpecsFlag = flag.Int("crash.specs", 24, "specs applied by the kill tests (at most 250)")
+	crashSeeds     = flag.Int("crash.seeds", 0, "seeds of the kill tests (0: 8 local, 6 Genesys)")
+)
+
+// crashSpecs is the number of specs the kill and concurrency tests use.
 const crashSpecs = 24
 
 // TestKilledApplyConverges kills reconcile (SIGKILL) at random moments of
@@ -65,7 +74,13 @@ func TestKilledApplyConverges(t *testing.T) {
 		t.Fatal(err)
 	}
 	specs := t.TempDir()
-	writeSpecs(t, specs, recipient, crashSpecs)
+	n, seeds := *crashSpecsFlag, *crashSeeds
+	if seeds == 0 {
+		seeds = 8
+	}
+	if _, err := sopstest.WriteSpecs(specs, n, recipient); err != nil {
+		t.Fatal(err)
+	}
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +106,7 @@ func TestKilledApplyConverges(t *testing.T) {
 		return false, buf.String()
 	}
 
-	seeds, partial := 8, 0
+	partial := 0
 	for seed := range seeds {
 		rng := rand.New(rand.NewPCG(uint64(seed), 1))
 		work := t.TempDir()
@@ -103,9 +118,9 @@ func TestKilledApplyConverges(t *testing.T) {
 			}
 			// Early attempts die soon (often before any write), later ones
 			// get longer, so every phase of the apply is hit.
-			after := time.Duration(rng.Int64N(int64(40+20*attempt))) * time.Millisecond
+			after := time.Duration(rng.Int64N(int64((40+20*attempt)*max(1, n/24)))) * time.Millisecond
 			killed, out := runCLI(orgPath, after)
-			if n := len(checkOrgFile(t, orgPath)); killed && n > 0 && n < crashSpecs {
+			if got := len(checkOrgFile(t, orgPath)); killed && got > 0 && got < n {
 				partial++ // killed part way through the apply
 			}
 			if strings.Contains(out, "SECRET") {
@@ -117,8 +132,8 @@ func TestKilledApplyConverges(t *testing.T) {
 			kills++
 		}
 		got := checkOrgFile(t, orgPath)
-		if len(got) != crashSpecs {
-			t.Errorf("seed %d: %d integrations after %d kills, want %d", seed, len(got), kills, crashSpecs)
+		if len(got) != n {
+			t.Errorf("seed %d: %d integrations after %d kills, want %d", seed, len(got), kills, n)
 		}
 		names := map[string]bool{}
 		for _, in := range got {
@@ -184,10 +199,16 @@ func TestKilledApplyConvergesAgainstGenesys(t *testing.T) {
 		t.Fatal(err)
 	}
 	specs := t.TempDir()
-	writeSpecs(t, specs, recipient, crashSpecs)
+	n, seeds := *crashSpecsFlag, *crashSeeds
+	if seeds == 0 {
+		seeds = 6
+	}
+	if _, err := sopstest.WriteSpecs(specs, n, recipient); err != nil {
+		t.Fatal(err)
+	}
 	self, _ := os.Executable()
 	partial, pending := 0, 0
-	for seed := range 6 {
+	for seed := range seeds {
 		emu, err := emulator.New(emulator.Options{ClientID: "c", ClientSecret: "s", Latency: 2 * time.Millisecond, Seed: int64(seed)})
 		if err != nil {
 			t.Fatal(err)
@@ -207,7 +228,7 @@ func TestKilledApplyConvergesAgainstGenesys(t *testing.T) {
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			cmd.Start()
-			after := time.Duration(rng.Int64N(int64(60+30*attempt))) * time.Millisecond
+			after := time.Duration(rng.Int64N(int64((60+30*attempt)*max(1, n/24)))) * time.Millisecond
 			timer := time.AfterFunc(after, func() { cmd.Process.Signal(syscall.SIGKILL) })
 			err := cmd.Wait()
 			timer.Stop()
@@ -216,7 +237,7 @@ func TestKilledApplyConvergesAgainstGenesys(t *testing.T) {
 			}
 			if ee, ok := err.(*exec.ExitError); ok && ee.Sys().(syscall.WaitStatus).Signaled() {
 				kills++
-				if n := emu.Stats().Integrations; n > 0 && n < crashSpecs {
+				if got := emu.Stats().Integrations; got > 0 && got < n {
 					partial++
 				}
 				pending += pendingIn(t, srv.URL)
@@ -228,9 +249,9 @@ func TestKilledApplyConvergesAgainstGenesys(t *testing.T) {
 			break
 		}
 		st := emu.Stats()
-		if st.Integrations != crashSpecs || st.Credentials != crashSpecs {
+		if st.Integrations != n || st.Credentials != n {
 			t.Errorf("seed %d: %d integrations and %d credentials after %d kills, want %d and %d",
-				seed, st.Integrations, st.Credentials, kills, crashSpecs, crashSpecs)
+				seed, st.Integrations, st.Credentials, kills, n, n)
 		}
 		out, err := func() ([]byte, error) {
 			cmd := exec.Command(self, "--log-level", "error", "--dry-run", "--detailed-exitcode")
