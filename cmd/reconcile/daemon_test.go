@@ -139,6 +139,17 @@ func TestDaemon(t *testing.T) {
 	os.WriteFile("reconcile.yaml", []byte("specs: specs\nwatch:\n  listen: 127.0.0.1:0\n  debounce: 50ms\n  resync: 400ms\n"), 0o644)
 	os.WriteFile("specs/a.yaml", lambda("A", "one"), 0o644)
 	os.WriteFile("specs/b.yaml", lambda("B", "one"), 0o644)
+	// One spec with secrets, so the logs and /metrics have something to leak.
+	keyFile, recipient, err := sopstest.NewIdentity(t.TempDir(), "age.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SOPS_AGE_KEY_FILE", keyFile)
+	t.Setenv("HOME", t.TempDir())
+	os.WriteFile("specs/s.yaml", []byte("name: S\ntype: salesforce\ncredentials:\n  userName: u\n  password: pw-SECRET-daemon\n  securityToken: st-SECRET-daemon\n"), 0o644)
+	if err := sopstest.EncryptFile("specs/s.yaml", sopstest.Options{Recipients: []string{recipient}, EncryptedRegex: sopstest.SecretsRegex}); err != nil {
+		t.Fatal(err)
+	}
 
 	d := startDaemon(t)
 	eventually(t, "the first apply and /readyz", func() bool {
@@ -199,6 +210,9 @@ func TestDaemon(t *testing.T) {
 	}
 	if strings.Contains(d.stderr.String(), "SECRET") {
 		t.Error("a secret in the logs")
+	}
+	if _, m := d.get("/metrics"); strings.Contains(m, "SECRET") || !strings.Contains(m, "reconcile_runs_total") {
+		t.Error("a secret in /metrics, or no metrics")
 	}
 	d.stop()
 
