@@ -48,7 +48,7 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	}
 	fs.StringVar(&o.config, "config", "", "configuration `file` (default reconcile.yaml in the working directory)")
 	fs.StringVar(&o.specs, "specs", "", "spec `dir`ectory; overrides the configuration file")
-	fs.StringVar(&o.output, "output", "text", "plan output: text or json")
+	fs.StringVar(&o.output, "output", "text", "plan output: text, json, or github (GitHub Actions annotations)")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "plan only; write nothing anywhere")
@@ -89,8 +89,8 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return fail("usage: reconcile schema DIR")
 	case o.command != "schema" && len(rest) > 0:
 		return fail("%s takes no arguments, got %q", o.command, rest)
-	case o.output != "text" && o.output != "json":
-		return fail("--output must be text or json, not %q", o.output)
+	case o.output != "text" && o.output != "json" && o.output != "github":
+		return fail("--output must be text, json or github, not %q", o.output)
 	case o.logFormat != "text" && o.logFormat != "json":
 		return fail("--log-format must be text or json, not %q", o.logFormat)
 	case o.detailedExitcode && !o.dryRun:

@@ -63,8 +63,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// fail reports an error found before any spec is read, in the output
 	// format asked for.
 	fail := func(err error) int {
-		if o.output == "json" {
+		switch o.output {
+		case "json":
 			render.JSON(stdout, render.Report{DryRun: o.dryRun, Err: err})
+		case "github":
+			render.GitHub(stdout, render.Report{DryRun: o.dryRun, Err: err}, "")
 		}
 		render.Errors(stderr, err, "")
 		return exitError
@@ -102,9 +105,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		eng.OnApplied = func(c plan.Change, err error) { render.Applied(stdout, c, err) }
 	}
 	show := func(r render.Report) {
-		if o.output == "json" {
+		switch o.output {
+		case "json":
 			render.JSON(stdout, r)
-		} else {
+		case "github":
+			render.GitHub(stdout, r, specs)
+		default:
 			render.Done(stdout, r)
 			if r.Err != nil {
 				render.Errors(stderr, r.Err, specs)
@@ -135,6 +141,8 @@ func validate(ctx context.Context, eng *engine.Engine, o *options, stdout, stder
 	n, err := eng.Validate(ctx)
 	if o.output == "json" {
 		render.JSON(stdout, render.Report{DryRun: true, Err: err})
+	} else if o.output == "github" && err != nil {
+		render.GitHub(stdout, render.Report{DryRun: true, Err: err}, eng.Specs)
 	} else if err == nil {
 		if n == 1 {
 			fmt.Fprintln(stdout, "1 spec is valid.")

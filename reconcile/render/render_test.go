@@ -74,3 +74,14 @@ func TestJSONWithProblemsHasNoChanges(t *testing.T) {
 		t.Errorf("text errors: %q", got)
 	}
 }
+
+func TestGitHubEscapes(t *testing.T) {
+	ps := spec.Problems{{File: "a,b:c.yaml", Line: 2, Column: 3, Path: "/x", Message: "50% wrong\nsecond line"}}
+	var b bytes.Buffer
+	render.GitHub(&b, render.Report{Err: ps}, "specs")
+	want := "::error file=specs/a%2Cb%3Ac.yaml,line=2,col=3,title=reconcile%3A /x::50%25 wrong%0Asecond line\n" +
+		"::notice title=reconcile::nothing was applied: see the errors\n"
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("GitHub (-want +got):\n%s", diff)
+	}
+}
