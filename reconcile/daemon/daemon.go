@@ -91,10 +91,9 @@ func (d *Daemon) handler() http.Handler {
 func (d *Daemon) once(ctx context.Context) error {
 	d.runs++
 	log := d.Log.With("run", d.runs)
-	eng := *d.Engine
-	eng.Log = log
+	d.Engine.Log = log // reconciles never overlap: the loop runs one at a time
 	start := time.Now()
-	r := eng.Reconcile(ctx, d.DryRun)
+	r := d.Engine.Reconcile(ctx, d.DryRun)
 	if ctx.Err() != nil {
 		return ctx.Err() // shutting down: the run was abandoned, not failed
 	}

@@ -41,6 +41,8 @@ type Engine struct {
 	OnPlan func(plan.Plan)
 	// OnApplied, if set, sees each change once it is applied or has failed.
 	OnApplied func(plan.Change, error)
+
+	noted map[string]int // org limits already logged
 }
 
 // Reconcile runs load, plan and, unless dryRun, apply. Nothing is written
@@ -85,6 +87,7 @@ func (e *Engine) Reconcile(ctx context.Context, dryRun bool) (r render.Report) {
 		r.Err = err
 		return r
 	}
+	e.noteLimits(state.Limits)
 	r.Plan, r.Err = plan.Build(specs, state, e.Plan)
 	if r.Err != nil {
 		return r
@@ -132,6 +135,24 @@ func (e *Engine) logRequests(byCode map[string]int) {
 		attrs = append(attrs, k, byCode[k])
 	}
 	e.Log.Info("api requests", append([]any{"total", total}, attrs...)...)
+}
+
+// noteLimits logs, once per vendor for the engine's life, an org limit
+// that differs from the built-in one.
+func (e *Engine) noteLimits(limits map[string]int) {
+	for _, v := range spec.Vendors {
+		l, ok := limits[v.Type]
+		if !ok || l == v.Limit {
+			continue
+		}
+		if e.noted == nil {
+			e.noted = map[string]int{}
+		}
+		if e.noted[v.Type] != l {
+			e.noted[v.Type] = l
+			e.Log.Info("the org's limit differs from the built-in one; using the org's", "type", v.Type, "org", l, "builtIn", v.Limit)
+		}
+	}
 }
 
 // Validate loads the specs and checks them against the per-type limits

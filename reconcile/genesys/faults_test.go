@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys"
+	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 )
@@ -166,5 +167,36 @@ func TestAVendorTheOrgDoesNotOfferIsMissing(t *testing.T) {
 	missing := c.Missing()
 	if _, ok := missing["aws-lambda"]; ok || missing["zendesk"] != "integration type zendesk-data-actions" || !strings.Contains(missing["google"], "google") {
 		t.Errorf("Missing() = %v", missing)
+	}
+}
+
+// TestTheOrgsMaxInstancesIsTheLimit: a type whose maxInstances differs
+// from the built-in limit is planned against the org's figure.
+func TestTheOrgsMaxInstancesIsTheLimit(t *testing.T) {
+	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if r.URL.Path != "/api/v2/integrations/types" {
+			return false
+		}
+		var types []map[string]any
+		for _, v := range api.Vendors {
+			id, max := v.IntegrationType, 10
+			if id == "" {
+				id = api.EmulatorGoogleType
+			}
+			if v.Type == "zendesk" {
+				max = 1
+			}
+			types = append(types, map[string]any{"id": id, "name": v.Type, "maxInstances": max})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"entities": types, "pageCount": 1})
+		return true
+	})
+	specs := allVendors(1)[8:] // Zendesk
+	second := *specs[0]
+	second.Name, second.File = "Zendesk 2", "j.yaml"
+	_, err := e.reconcile(t, append(specs, &second), plan.Options{}, true)
+	if err == nil || !strings.Contains(err.Error(), "the limit is 1") {
+		t.Errorf("err = %v, want the org's limit of 1", err)
 	}
 }

@@ -46,7 +46,12 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		perIntegration[a.IntegrationID]++
 	}
 	c.configs = map[string]*api.Configuration{}
-	var st org.State
+	st := org.State{Limits: map[string]int{}}
+	for vendor, n := range c.maxInstances {
+		if n > 0 {
+			st.Limits[vendor] = n
+		}
+	}
 	for _, in := range ints {
 		vendor, ok := c.vendorOf[in.IntegrationType.ID]
 		if !ok {

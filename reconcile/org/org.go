@@ -38,4 +38,8 @@ type Credential struct {
 // State is everything observed of an org.
 type State struct {
 	Integrations []Integration
+	// Limits holds the org's own limit per vendor type where it says one
+	// (Genesys: the integration type's maxInstances); the planner uses it
+	// instead of the built-in limit.
+	Limits map[string]int
 }

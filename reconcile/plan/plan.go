@@ -263,13 +263,17 @@ func Limits(specs []*spec.Spec, state org.State, matched, deleted map[string]boo
 	}
 	var out spec.Problems
 	for _, v := range spec.Vendors {
+		limit := v.Limit
+		if l := state.Limits[v.Type]; l > 0 {
+			limit = l // the org's own word
+		}
 		ss := byType[v.Type]
 		total := len(ss) + kept[v.Type]
-		if total <= v.Limit || len(ss) == 0 {
+		if total <= limit || len(ss) == 0 {
 			continue
 		}
-		first := ss[max(0, v.Limit-kept[v.Type])]
-		out = append(out, first.At("/type", "too many %s integrations: %d would exist (%d specs and %d already in the org that no spec names), the limit is %d", v.Type, total, len(ss), kept[v.Type], v.Limit))
+		first := ss[max(0, min(len(ss)-1, limit-kept[v.Type]))]
+		out = append(out, first.At("/type", "too many %s integrations: %d would exist (%d specs and %d already in the org that no spec names), the limit is %d", v.Type, total, len(ss), kept[v.Type], limit))
 	}
 	return out
 }

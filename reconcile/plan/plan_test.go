@@ -234,6 +234,11 @@ func TestBuildProblems(t *testing.T) {
 			specs: many(12, "aws-lambda"),
 			want: spec.Problems{{File: "10.yaml", Line: 2, Column: 1, Path: "/type",
 				Message: "too many aws-lambda integrations: 12 would exist (12 specs and 0 already in the org that no spec names), the limit is 10"}}},
+		{name: "the org's own limit wins over the built-in one",
+			specs: many(3, "zendesk"),
+			state: nil,
+			want: spec.Problems{{File: "02.yaml", Line: 2, Column: 1, Path: "/type",
+				Message: "too many zendesk integrations: 3 would exist (3 specs and 0 already in the org that no spec names), the limit is 2"}}},
 		{name: "unnamed org integrations count: at the eighth spec",
 			specs: many(8, "aws-lambda"),
 			state: []org.Integration{in("x", "X", "aws-lambda", "", unowned), in("y", "Y", "aws-lambda", ""), in("w", "W", "aws-lambda", "")},
@@ -253,7 +258,11 @@ func TestBuildProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := plan.Build(tt.specs, org.State{Integrations: tt.state}, tt.opts)
+			st := org.State{Integrations: tt.state}
+			if strings.Contains(tt.name, "org's own limit") {
+				st.Limits = map[string]int{"zendesk": 2}
+			}
+			p, err := plan.Build(tt.specs, st, tt.opts)
 			got, ok := spec.AsProblems(err)
 			if !ok {
 				t.Fatalf("Build returned %v and plan %+v, want problems", err, p)
