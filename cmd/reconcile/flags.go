@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // options are the command line's words.
@@ -24,7 +25,10 @@ type options struct {
 
 var commands = []string{"validate", "schema", "version"}
 
-const usageText = `Usage:
+const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
+YAML specs, to an org: plan, apply, or watch.
+
+Usage:
   reconcile [flags]                 load, validate, plan and apply once
   reconcile --dry-run [flags]       load, validate and plan; write nothing
   reconcile --watch [flags]         the daemon: apply on every change and every resync
@@ -32,20 +36,23 @@ const usageText = `Usage:
   reconcile schema DIR              write the JSON Schemas of the specs to DIR
   reconcile version                 print the version
 
+Examples:
+  reconcile --dry-run --detailed-exitcode --output github   # CI on a pull request
+  reconcile --config config.example/reconcile.yaml          # apply once
+  reconcile --watch --log-format json                       # the daemon
+  reconcile validate --specs integrations                   # check specs, no org needed
+
 Flags:
 `
 
 // errUsage marks a usage error, already explained to the user.
 var errUsage = errors.New("usage error")
 
-func parseArgs(args []string, stderr io.Writer) (*options, error) {
+func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard) // errors and help are printed below
+	fs.Usage = func() {}
 	fs.StringVar(&o.config, "config", "", "configuration `file` (default reconcile.yaml in the working directory)")
 	fs.StringVar(&o.specs, "specs", "", "spec `dir`ectory; overrides the configuration file")
 	fs.StringVar(&o.output, "output", "text", "plan output: text, json, or github (GitHub Actions annotations)")
@@ -61,7 +68,17 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	// Flags may come before and after the command.
 	parse := func(args []string) error {
 		err := fs.Parse(args)
-		if err != nil && !errors.Is(err, flag.ErrHelp) {
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			printUsage(stdout, fs)
+		case err != nil:
+			fmt.Fprintln(stderr, err)
+			if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+				if near := closest(strings.TrimLeft(name, "-"), fs); near != "" {
+					fmt.Fprintf(stderr, "reconcile: did you mean --%s?\n", near)
+				}
+			}
+			fmt.Fprintln(stderr, "reconcile: run 'reconcile --help' for every flag")
 			return errUsage
 		}
 		return err
@@ -101,4 +118,52 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 		return fail("--dry-run and --watch do not apply to %s", o.command)
 	}
 	return o, nil
+}
+
+// printUsage prints the usage and every flag with its default.
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, usageText)
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		if name != "" {
+			name = " " + name
+		}
+		def := f.DefValue
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  --%s%s\n      %s (default %s)\n", f.Name, name, usage, def)
+	})
+}
+
+// closest returns the defined flag nearest to name, if it is near.
+func closest(name string, fs *flag.FlagSet) string {
+	best, bestDist := "", 3 // at most two edits away
+	fs.VisitAll(func(f *flag.Flag) {
+		if d := editDistance(name, f.Name); d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

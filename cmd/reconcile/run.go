@@ -35,7 +35,7 @@ const (
 // run is the whole command line: it never calls os.Exit and writes only to
 // stdout (plans) and stderr (logs and errors).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	o, err := parseArgs(args, stderr)
+	o, err := parseArgs(args, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
