@@ -23,7 +23,7 @@ type options struct {
 	allowCredentialTypeChange bool
 }
 
-var commands = []string{"validate", "schema", "version"}
+var commands = []string{"validate", "schema", "version", "completion"}
 
 const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
 YAML specs, to an org: plan, apply, or watch.
@@ -35,6 +35,7 @@ Usage:
   reconcile validate [flags]        load and validate the specs; needs no target
   reconcile schema DIR              write the JSON Schemas of the specs to DIR
   reconcile version                 print the version
+  reconcile completion SHELL        print a completion script for bash, zsh or fish
 
 Examples:
   reconcile --dry-run --detailed-exitcode --output github   # CI on a pull request
@@ -53,17 +54,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors and help are printed below
 	fs.Usage = func() {}
-	fs.StringVar(&o.config, "config", "", "configuration `file` (default reconcile.yaml in the working directory)")
-	fs.StringVar(&o.specs, "specs", "", "spec `dir`ectory; overrides the configuration file")
-	fs.StringVar(&o.output, "output", "text", "plan output: text, json, or github (GitHub Actions annotations)")
-	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
-	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	fs.BoolVar(&o.dryRun, "dry-run", false, "plan only; write nothing anywhere")
-	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "with --dry-run: exit 2 when changes are pending")
-	fs.BoolVar(&o.watch, "watch", false, "run as a daemon, applying every change")
-	fs.BoolVar(&o.prune, "prune", false, "delete integrations reconcile created that no spec names")
-	fs.BoolVar(&o.allowPlaintext, "allow-plaintext", false, "accept secret values not encrypted by sops (local experiments only)")
-	fs.BoolVar(&o.allowCredentialTypeChange, "allow-credential-type-change", false, "allow changing the credential type of an integration that has data actions")
+	defineFlags(fs, o)
 
 	// Flags may come before and after the command.
 	parse := func(args []string) error {
@@ -104,7 +95,9 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 		return fail("unknown command %q; commands: %v", rest[0], commands)
 	case o.command == "schema" && len(rest) != 1:
 		return fail("usage: reconcile schema DIR")
-	case o.command != "schema" && len(rest) > 0:
+	case o.command == "completion" && len(rest) != 1:
+		return fail("usage: reconcile completion bash|zsh|fish")
+	case o.command != "schema" && o.command != "completion" && len(rest) > 0:
 		return fail("%s takes no arguments, got %q", o.command, rest)
 	case o.output != "text" && o.output != "json" && o.output != "github":
 		return fail("--output must be text, json or github, not %q", o.output)
@@ -166,4 +159,19 @@ func editDistance(a, b string) int {
 		prev = cur
 	}
 	return prev[len(b)]
+}
+
+// defineFlags defines the common flags on fs, into o.
+func defineFlags(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.config, "config", "", "configuration `file` (default reconcile.yaml in the working directory)")
+	fs.StringVar(&o.specs, "specs", "", "spec `dir`ectory; overrides the configuration file")
+	fs.StringVar(&o.output, "output", "text", "plan output: text, json, or github (GitHub Actions annotations)")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "plan only; write nothing anywhere")
+	fs.BoolVar(&o.detailedExitcode, "detailed-exitcode", false, "with --dry-run: exit 2 when changes are pending")
+	fs.BoolVar(&o.watch, "watch", false, "run as a daemon, applying every change")
+	fs.BoolVar(&o.prune, "prune", false, "delete integrations reconcile created that no spec names")
+	fs.BoolVar(&o.allowPlaintext, "allow-plaintext", false, "accept secret values not encrypted by sops (local experiments only)")
+	fs.BoolVar(&o.allowCredentialTypeChange, "allow-credential-type-change", false, "allow changing the credential type of an integration that has data actions")
 }

@@ -51,6 +51,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintf(stdout, "reconcile %s (commit %s, %s)\n", version, commit, runtime.Version())
 		return exitOK
+	case "completion":
+		if err := completion(stdout, o.args[0]); err != nil {
+			fmt.Fprintf(stderr, "reconcile: %v\n", err)
+			return exitError
+		}
+		return exitOK
 	case "schema":
 		if err := schema.Write(o.args[0]); err != nil {
 			fmt.Fprintf(stderr, "reconcile: write schemas: %v\n", err)
