@@ -11,10 +11,11 @@ import (
 
 // options are the command line's words.
 type options struct {
-	command string   // "", "validate", "schema", "version"
+	command string   // "" or one of commands
 	args    []string // the command's arguments
 
 	config, specs             string
+	out                       string // import's folder
 	output                    string
 	logFormat, logLevel       string
 	dryRun, detailedExitcode  bool
@@ -23,7 +24,7 @@ type options struct {
 	allowCredentialTypeChange bool
 }
 
-var commands = []string{"validate", "schema", "version", "completion"}
+var commands = []string{"validate", "schema", "version", "completion", "import"}
 
 const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
 YAML specs, to an org: plan, apply, or watch.
@@ -36,6 +37,7 @@ Usage:
   reconcile schema DIR              write the JSON Schemas of the specs to DIR
   reconcile version                 print the version
   reconcile completion SHELL        print a completion script for bash, zsh or fish
+  reconcile import --out DIR        write specs for the org's integrations no spec names yet
 
 Examples:
   reconcile --dry-run --detailed-exitcode --output github   # CI on a pull request
@@ -107,6 +109,10 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 		return fail("--detailed-exitcode is only meaningful with --dry-run")
 	case o.detailedExitcode && o.watch:
 		return fail("--detailed-exitcode does not apply to --watch")
+	case o.command == "import" && o.out == "":
+		return fail("usage: reconcile import --out DIR")
+	case o.command != "import" && o.out != "":
+		return fail("--out applies to import only")
 	case o.command != "" && (o.dryRun || o.watch):
 		return fail("--dry-run and --watch do not apply to %s", o.command)
 	}
@@ -163,6 +169,7 @@ func editDistance(a, b string) int {
 
 // defineFlags defines the common flags on fs, into o.
 func defineFlags(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.out, "out", "", "with import: the `dir`ectory to write the imported specs to")
 	fs.StringVar(&o.config, "config", "", "configuration `file` (default reconcile.yaml in the working directory)")
 	fs.StringVar(&o.specs, "specs", "", "spec `dir`ectory; overrides the configuration file")
 	fs.StringVar(&o.output, "output", "text", "plan output: text, json, or github (GitHub Actions annotations)")

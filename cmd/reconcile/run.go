@@ -99,8 +99,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Plan:  plan.Options{Prune: o.prune || cfg.Prune, AllowCredentialTypeChange: o.allowCredentialTypeChange},
 		Log:   log,
 	}
-	if o.command == "validate" {
+	switch o.command {
+	case "validate":
 		return validate(ctx, eng, o, stdout, stderr)
+	case "import":
+		return importOrg(ctx, cfg, specs, o.out, stdout, stderr)
 	}
 	if eng.Open, err = opener(cfg); err != nil {
 		return fail(err)

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/reconcile-dev/reconcile/reconcile/adopt"
+	"github.com/reconcile-dev/reconcile/reconcile/config"
+	"github.com/reconcile-dev/reconcile/reconcile/load"
+	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/schema"
+)
+
+// importOrg writes a spec for every integration of the org that no spec
+// names yet. It reads the org and writes files under out; it writes
+// nothing to the org and marks nothing as reconcile's.
+func importOrg(ctx context.Context, cfg *config.Config, specs, out string, stdout, stderr io.Writer) int {
+	fail := func(err error) int {
+		render.Errors(stderr, err, specs)
+		return exitError
+	}
+	open, err := opener(cfg)
+	if err != nil {
+		return fail(err)
+	}
+	o, err := open(ctx, true)
+	if err != nil {
+		return fail(err)
+	}
+	defer o.Close()
+	state, err := o.Observe(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	named := map[string]bool{}
+	if _, statErr := os.Stat(specs); specs != "" && !errors.Is(statErr, fs.ErrNotExist) {
+		loaded, err := load.Load(ctx, specs, load.Options{})
+		if err != nil {
+			fmt.Fprintln(stderr, "error: the existing specs must load first, to know which integrations they name:")
+			return fail(err)
+		}
+		for _, s := range loaded {
+			named[strings.ToLower(s.Name)+"\x00"+s.Type] = true
+		}
+	}
+	var todo []org.Integration
+	for _, in := range state.Integrations {
+		if !named[strings.ToLower(in.Name)+"\x00"+in.Type] {
+			todo = append(todo, in)
+		}
+	}
+	schemas, err := schema.Compiled()
+	if err != nil {
+		return fail(err)
+	}
+	written, err := adopt.Write(out, todo, schemas)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "Imported %d integrations no spec names into %s:\n", len(todo), out)
+	for _, f := range written {
+		fmt.Fprintf(stdout, "  %s\n", f)
+	}
+	fmt.Fprintf(stdout, "Replace every %s value, encrypt the secrets with sops, move the files into the spec directory,\nthen `reconcile --dry-run` plans only credentials for them. Nothing was written to the org.\n", adopt.Placeholder)
+	return exitOK
+}

@@ -1,0 +1,172 @@
+// Package adopt writes specs for what an org already holds, so a team can
+// bring integrations made by hand under reconcile: `reconcile import`.
+// The org never returns credential values, so every credential field is a
+// placeholder to fill; the schema says which are secret.
+package adopt
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/schema"
+)
+
+// Placeholders mark the values to fill in an imported spec.
+const (
+	Placeholder       = "REPLACE-ME"
+	SecretPlaceholder = "REPLACE-ME-SECRET"
+)
+
+// header starts every imported spec.
+const header = `# Imported by reconcile import. The org never returns credential values:
+# replace every REPLACE-ME value, then encrypt the secrets with sops (see
+# .sops.yaml beside this folder) before committing.
+`
+
+// sopsYAML is the suggested sops configuration: only secret values are
+// encrypted, so reviews see the rest.
+const sopsYAML = `# Suggested by reconcile import: encrypt exactly the values reconcile's
+# schemas mark secret. Put your own recipients (age, KMS, PGP) below.
+creation_rules:
+  - path_regex: \.ya?ml$
+    encrypted_regex: '^(password|apiToken|clientSecret|securityToken|privateKey|fields)$'
+    age: age1REPLACE-WITH-YOUR-RECIPIENT
+`
+
+// Write writes into dir one spec per integration, in a folder per vendor,
+// plus .sops.yaml when dir has none. It returns the files written, slash
+// separated and relative to dir.
+func Write(dir string, ints []org.Integration, schemas *schema.Set) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var written []string
+	used := map[string]bool{}
+	for _, in := range ints {
+		rel := path(in, used)
+		body, err := spec(in, schemas)
+		if err != nil {
+			return written, fmt.Errorf("%s: %w", in.Name, err)
+		}
+		full := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return written, err
+		}
+		f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return written, fmt.Errorf("%s: %w (import never overwrites a file)", rel, err)
+		}
+		_, err = f.Write(body)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return written, err
+		}
+		written = append(written, rel)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".sops.yaml")); os.IsNotExist(err) {
+		if err := os.WriteFile(filepath.Join(dir, ".sops.yaml"), []byte(sopsYAML), 0o644); err != nil {
+			return written, err
+		}
+		written = append(written, ".sops.yaml")
+	}
+	return written, nil
+}
+
+var unsafe = regexp.MustCompile(`[^a-z0-9]+`)
+
+// path names an integration's file: its vendor's folder and its name.
+func path(in org.Integration, used map[string]bool) string {
+	base := strings.Trim(unsafe.ReplaceAllString(strings.ToLower(in.Name), "-"), "-")
+	if base == "" {
+		base = "integration"
+	}
+	rel := in.Type + "/" + base + ".yaml"
+	for n := 2; used[rel]; n++ {
+		rel = fmt.Sprintf("%s/%s-%d.yaml", in.Type, base, n)
+	}
+	used[rel] = true
+	return rel
+}
+
+// spec returns the YAML of one integration's spec.
+func spec(in org.Integration, schemas *schema.Set) ([]byte, error) {
+	doc := &yaml.Node{Kind: yaml.MappingNode}
+	add := func(key string, value *yaml.Node) {
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, value)
+	}
+	str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: s, Style: styleFor(s)} }
+	add("name", str(in.Name))
+	add("type", str(in.Type))
+	if in.Notes != "" {
+		add("notes", str(in.Notes))
+	}
+	add("active", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(in.Active)})
+	if in.Type == "web-services" && in.MTLS != "" {
+		mtls := &yaml.Node{Kind: yaml.MappingNode}
+		mtls.Content = append(mtls.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "clientCertificateAuthority"}, str(in.MTLS))
+		add("mtls", mtls)
+	}
+	if in.Credential != nil {
+		creds := &yaml.Node{Kind: yaml.MappingNode}
+		if in.Credential.Type != in.Type { // a typed block names its type
+			creds.Content = append(creds.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "type"}, str(in.Credential.Type))
+		}
+		fields := schemas.CredentialFields(in.Type, in.Credential.Type)
+		if len(fields) == 0 && in.Credential.Type != in.Type {
+			return nil, fmt.Errorf("credential type %q is not one reconcile knows for %s", in.Credential.Type, in.Type)
+		}
+		slices.SortStableFunc(fields, func(a, b schema.Field) int { // required first
+			if a.Required != b.Required && a.Required {
+				return -1
+			} else if a.Required != b.Required {
+				return 1
+			}
+			return 0
+		})
+		for _, f := range fields {
+			var v *yaml.Node
+			switch {
+			case f.Kind == "object": // a map whose every value is secret
+				v = &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str("REPLACE-ME-FIELD-NAME"), str(SecretPlaceholder)}}
+			case f.Kind == "array":
+				v = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{str(Placeholder)}}
+			case f.Secret:
+				v = str(SecretPlaceholder)
+			default:
+				v = str(Placeholder)
+			}
+			key := &yaml.Node{Kind: yaml.ScalarNode, Value: f.Name}
+			if !f.Required {
+				key.LineComment = "optional"
+			}
+			creds.Content = append(creds.Content, key, v)
+		}
+		add("credentials", creds)
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(header), out...), nil
+}
+
+// styleFor quotes values YAML would otherwise read as another type.
+func styleFor(s string) yaml.Style {
+	var v any
+	if yaml.Unmarshal([]byte(s), &v) != nil {
+		return yaml.DoubleQuotedStyle
+	}
+	if _, isString := v.(string); !isString || v != s {
+		return yaml.DoubleQuotedStyle
+	}
+	return 0
+}
