@@ -109,9 +109,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	eng.Key = keySource(cfg, log)
+	prog := newProgress(stderr, log)
+	eng.OnPlan = prog.planned
+	eng.OnApplied = prog.step
 	if o.output == "text" {
-		eng.OnPlan = func(p plan.Plan) { render.Plan(stdout, p, specs, o.dryRun) }
-		eng.OnApplied = func(c plan.Change, err error) { render.Applied(stdout, c, err) }
+		eng.OnPlan = func(p plan.Plan) { render.Plan(stdout, p, specs, o.dryRun); prog.planned(p) }
+		eng.OnApplied = func(c plan.Change, err error) { render.Applied(stdout, c, err); prog.step(c, err) }
 	}
 	show := func(r render.Report) {
 		switch o.output {
