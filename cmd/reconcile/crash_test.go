@@ -60,6 +60,26 @@ var (
 // crashSpecs is the number of specs the kill and concurrency tests use.
 const crashSpecs = 24
 
+// crashSetup makes a test age identity (in keys) and n specs encrypted for
+// it (in specs), n and the number of seeds coming from the flags.
+func crashSetup(t *testing.T, defaultSeeds int) (keys, keyFile, specs string, n, seeds int) {
+	t.Helper()
+	keys = t.TempDir()
+	keyFile, recipient, err := sopstest.NewIdentity(keys, "age.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs = t.TempDir()
+	n, seeds = *crashSpecsFlag, *crashSeeds
+	if seeds == 0 {
+		seeds = defaultSeeds
+	}
+	if _, err := sopstest.WriteSpecs(specs, n, recipient); err != nil {
+		t.Fatal(err)
+	}
+	return keys, keyFile, specs, n, seeds
+}
+
 // TestKilledApplyConverges kills reconcile (SIGKILL) at random moments of
 // an apply, again and again, until one run completes; then the org must
 // hold every spec exactly once, the local org file must be valid JSON at
@@ -68,23 +88,8 @@ func TestKilledApplyConverges(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills processes for several seconds")
 	}
-	keys := t.TempDir()
-	keyFile, recipient, err := sopstest.NewIdentity(keys, "age.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	specs := t.TempDir()
-	n, seeds := *crashSpecsFlag, *crashSeeds
-	if seeds == 0 {
-		seeds = 8
-	}
-	if _, err := sopstest.WriteSpecs(specs, n, recipient); err != nil {
-		t.Fatal(err)
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys, keyFile, specs, n, seeds := crashSetup(t, 8)
+	self, _ := os.Executable()
 	runCLI := func(orgPath string, kill time.Duration) (killed bool, out string) {
 		cmd := exec.Command(self, "--specs", specs, "--log-level", "error")
 		cmd.Dir = filepath.Dir(filepath.Dir(orgPath)) // the default org is .reconcile/org.json
@@ -193,19 +198,7 @@ func TestKilledApplyConvergesAgainstGenesys(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills processes for several seconds")
 	}
-	keys := t.TempDir()
-	keyFile, recipient, err := sopstest.NewIdentity(keys, "age.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	specs := t.TempDir()
-	n, seeds := *crashSpecsFlag, *crashSeeds
-	if seeds == 0 {
-		seeds = 6
-	}
-	if _, err := sopstest.WriteSpecs(specs, n, recipient); err != nil {
-		t.Fatal(err)
-	}
+	keys, keyFile, specs, n, seeds := crashSetup(t, 6)
 	self, _ := os.Executable()
 	partial, pending := 0, 0
 	for seed := range seeds {
