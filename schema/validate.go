@@ -116,6 +116,25 @@ func (s *Set) explain(ve *jsonschema.ValidationError, doc any) []Violation {
 		if sch != nil && sch.MinLength == 1 {
 			return []Violation{{Path: at, At: at, Message: msgEmpty}}
 		}
+	case "maxLength":
+		if sch != nil {
+			n := len([]rune(fmt.Sprint(Lookup(doc, at))))
+			return []Violation{{Path: at, At: at, Message: fmt.Sprintf("must be at most %d characters long (it has %d)", sch.MaxLength, n)}}
+		}
+	case "minItems":
+		if sch != nil {
+			return []Violation{{Path: at, At: at, Message: fmt.Sprintf("must list at least %d %s", sch.MinItems, plural(sch.MinItems, "item", "items"))}}
+		}
+	case "uniqueItems":
+		return []Violation{{Path: at, At: at, Message: "must not list the same item twice"}}
+	case "enum":
+		if sch != nil {
+			opts := make([]string, len(sch.Enum))
+			for i, e := range sch.Enum {
+				opts[i] = fmt.Sprint(e)
+			}
+			return []Violation{{Path: at, At: at, Message: "must be one of: " + strings.Join(opts, ", ")}}
+		}
 	case "type":
 		msg := strings.Replace(ve.Message, "expected", "must be a", 1)
 		for _, vowel := range []string{"a object", "a array", "a integer"} {
@@ -173,4 +192,11 @@ func Lookup(doc any, ptr string) any {
 		}
 	}
 	return v
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

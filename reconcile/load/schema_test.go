@@ -49,7 +49,7 @@ func TestSchemaProblems(t *testing.T) {
 		{"mtls on another vendor", "name: x\ntype: aws-lambda\nmtls:\n  clientCertificateAuthority: digicert\ncredentials:\n  roleArn: " + roleARN + "\n", load.Options{},
 			[]problemAtKey{{k("mtls"), "/mtls", `unknown key "mtls"; allowed here: active, credentials, name, notes, type`}}},
 		{"unknown mtls authority", "name: x\ntype: web-services\nmtls:\n  clientCertificateAuthority: letsencrypt\n", load.Options{},
-			[]problemAtKey{{k("mtls", "clientCertificateAuthority"), "/mtls/clientCertificateAuthority", `value must be one of "genesys-cloud", "digicert"`}}},
+			[]problemAtKey{{k("mtls", "clientCertificateAuthority"), "/mtls/clientCertificateAuthority", "must be one of: genesys-cloud, digicert"}}},
 		{"unknown key in credentials", "name: x\ntype: aws-lambda\ncredentials:\n  roleArn: " + roleARN + "\n  region: eu-west-1\n", load.Options{},
 			[]problemAtKey{{k("credentials", "region"), "/credentials/region", `unknown key "region"; allowed here: roleArn`}}},
 		{"missing credentials keys", "name: x\ntype: zendesk\ncredentials:\n  email: agent@example.com\n", load.Options{},

@@ -59,12 +59,12 @@ func TestPlaintextSecrets(t *testing.T) {
 			[]problemAtValue{{k("credentials", "apiToken"), "/credentials/apiToken", msgLeftPlain}}},
 		{"Google credentials of a misspelt type",
 			strings.Replace(srcGoogleCloud, "type: cloud-platform", "type: cloud-platfrom", 1), "-", []problemAtValue{
-				{k("credentials", "type"), "/credentials/type", `value must be one of "cloud-platform", "g-suite"`},
+				{k("credentials", "type"), "/credentials/type", "must be one of: cloud-platform, g-suite"},
 				{k("credentials", "privateKey"), "/credentials/privateKey", msgPlain},
 			}},
 		{"web-services credentials of a misspelt type",
 			strings.Replace(srcBasic, "type: basic", "type: basik", 1), "-", []problemAtValue{
-				{k("credentials", "type"), "/credentials/type", `value must be one of "basic", "user-defined", "user-defined-oauth"`},
+				{k("credentials", "type"), "/credentials/type", "must be one of: basic, user-defined, user-defined-oauth"},
 				{k("credentials", "password"), "/credentials/password", msgPlain},
 			}},
 		{"web-services credentials without a type",
