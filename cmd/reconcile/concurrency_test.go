@@ -59,7 +59,9 @@ func TestTwoRunsAtOnceLocal(t *testing.T) {
 	for round := range 5 {
 		work := t.TempDir()
 		os.Mkdir(filepath.Join(work, "specs"), 0o755)
-		writeSpecs(t, filepath.Join(work, "specs"), recipient, crashSpecs)
+		if _, err := sopstest.WriteSpecs(filepath.Join(work, "specs"), crashSpecs, recipient); err != nil {
+			t.Fatal(err)
+		}
 		os.WriteFile(filepath.Join(work, "reconcile.yaml"), []byte("specs: specs\n"), 0o644)
 		codes, outs := runTogether(t, work, keyFile)
 		applied := 0
@@ -100,7 +102,9 @@ func TestTwoRunsAtOnceGenesys(t *testing.T) {
 		srv := httptest.NewServer(emu)
 		work := t.TempDir()
 		os.Mkdir(filepath.Join(work, "specs"), 0o755)
-		writeSpecs(t, filepath.Join(work, "specs"), recipient, crashSpecs)
+		if _, err := sopstest.WriteSpecs(filepath.Join(work, "specs"), crashSpecs, recipient); err != nil {
+			t.Fatal(err)
+		}
 		os.WriteFile(filepath.Join(work, "reconcile.yaml"), []byte("specs: specs\ntarget:\n  genesys:\n    apiUrl: "+srv.URL+"\n    requestsPerMinute: 600000\n"), 0o644)
 		env := []string{"GENESYS_CLIENT_ID=c", "GENESYS_CLIENT_SECRET=s"}
 		codes, outs := runTogether(t, work, keyFile, env...)

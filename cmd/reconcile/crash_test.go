@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
@@ -20,34 +19,6 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
 )
-
-// writeSpecs writes n specs to dir: zendesk and salesforce ones encrypted
-// for recipient, aws-lambda ones (no secret) in plaintext, every fifth
-// inactive. Secret values contain SECRET and a per-spec number.
-func writeSpecs(t testing.TB, dir, recipient string, n int) {
-	t.Helper()
-	for i := range n {
-		var body string
-		active := i%5 != 0
-		switch i % 3 {
-		case 0:
-			body = fmt.Sprintf("name: Lambda %03d\ntype: aws-lambda\nactive: %v\ncredentials:\n  roleArn: arn:aws:iam::123456789012:role/r%d\n", i, active, i)
-		case 1:
-			body = fmt.Sprintf("name: Zendesk %03d\ntype: zendesk\nactive: %v\nnotes: n%d\ncredentials:\n  email: a%d@example.com\n  baseServiceUrl: https://acme%d.zendesk.com\n  apiToken: tok-SECRET-%d\n", i, active, i, i, i, i)
-		default:
-			body = fmt.Sprintf("name: Salesforce %03d\ntype: salesforce\nactive: %v\ncredentials:\n  userName: u%d@example.com\n  password: pw-SECRET-%d\n  securityToken: st-SECRET-%d\n", i, active, i, i, i)
-		}
-		path := filepath.Join(dir, fmt.Sprintf("%03d.yaml", i))
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if i%3 != 0 {
-			if err := sopstest.EncryptFile(path, sopstest.Options{Recipients: []string{recipient}, EncryptedRegex: sopstest.SecretsRegex}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
 
 // crashSpecs is how many specs the kill tests apply; crashSeeds how many
 // times each kills its way to convergence. The defaults keep the suite

@@ -245,7 +245,9 @@ func TestSIGTERMDuringApply(t *testing.T) {
 	work := t.TempDir()
 	specs := filepath.Join(work, "specs")
 	os.Mkdir(specs, 0o755)
-	writeSpecs(t, specs, recipient, crashSpecs)
+	if _, err := sopstest.WriteSpecs(specs, crashSpecs, recipient); err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(work, "reconcile.yaml"), []byte("specs: specs\nwatch:\n  listen: 127.0.0.1:0\n"), 0o644)
 	self, _ := os.Executable()
 	cli := func(args ...string) *exec.Cmd {
