@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/reconcile-dev/reconcile/reconcile/atomicfile"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
 )
 
@@ -143,33 +144,14 @@ func LoadOrCreate(path string, create bool) (k Key, created bool, err error) {
 		return Key{}, false, err
 	}
 	text := hex.EncodeToString(raw)
-	// Written whole to a temporary file, then published with a hard link,
-	// which fails if the name exists: a concurrent run never reads a key
-	// file half written, and exactly one run's key wins.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".fingerprint-*.tmp")
-	if err != nil {
-		return Key{}, false, err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return Key{}, false, err
-	}
-	if _, err := tmp.WriteString(text + "\n"); err != nil {
-		tmp.Close()
-		return Key{}, false, err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return Key{}, false, err
-	}
-	if err := tmp.Close(); err != nil {
-		return Key{}, false, err
-	}
-	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+	// Published whole and only if absent: a concurrent run never reads a
+	// key file half written, and exactly one run's key wins.
+	err = atomicfile.Create(path, []byte(text+"\n"), 0o600)
+	if errors.Is(err, fs.ErrExist) {
 		k, err = ReadFile(path) // another run made it first
 		return k, false, err
-	} else if err != nil {
+	}
+	if err != nil {
 		return Key{}, false, err
 	}
 	k, err = NewKey([]byte(text))

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
+	"github.com/reconcile-dev/reconcile/reconcile/atomicfile"
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
@@ -129,37 +129,5 @@ func (s *Server) save() error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(s.opts.StatePath, append(b, '\n'))
-}
-
-// writeAtomic replaces path with data: a reader sees the old file or the
-// new one, never a part.
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
+	return atomicfile.Write(s.opts.StatePath, append(b, '\n'), 0o600)
 }

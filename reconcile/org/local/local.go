@@ -19,6 +19,7 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/reconcile-dev/reconcile/reconcile/atomicfile"
 	"github.com/reconcile-dev/reconcile/reconcile/org"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 )
@@ -186,42 +187,13 @@ func (o *Org) Apply(ctx context.Context, c plan.Change) error {
 	return o.write()
 }
 
-// write replaces the file atomically: a temp file in the same folder,
-// fsync, rename, fsync of the folder.
+// write replaces the file atomically (see package atomicfile).
 func (o *Org) write() error {
 	b, err := json.MarshalIndent(o.data, "", "  ")
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(o.path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(o.path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), o.path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return atomicfile.Write(o.path, append(b, '\n'), 0o644)
 }
 
 func newID() string {
