@@ -1,6 +1,6 @@
 // Command genesys-emulator serves an in-memory Genesys Cloud org speaking
 // the subset of the Platform API reconcile uses, for tests and demos. See
-// package reconcile/genesys/emulator.
+// package reconcile/witness/genesyscloud.
 package main
 
 import (
@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 func main() {
@@ -47,7 +47,7 @@ func run(ctx context.Context, args []string, _, stderr io.Writer) int {
 	if err != nil {
 		return exitUsage
 	}
-	srv, err := emulator.New(opts)
+	srv, err := genesyscloud.New(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "genesys-emulator: %v\n", err)
 		return exitError
@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string, _, stderr io.Writer) int {
 // parseArgs reads the flags, and the client id and secret from the
 // environment when the flags do not give them. Usage errors are reported
 // on stderr.
-func parseArgs(args []string, stderr io.Writer) (listen string, o emulator.Options, err error) {
+func parseArgs(args []string, stderr io.Writer) (listen string, o genesyscloud.Options, err error) {
 	fs := flag.NewFlagSet("genesys-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // runTogether starts two reconcile processes at the same moment in work
@@ -98,7 +98,7 @@ func TestTwoRunsAtOnceGenesys(t *testing.T) {
 	}
 	backedOff := 0
 	for round := range 5 {
-		emu, _ := emulator.New(emulator.Options{ClientID: "c", ClientSecret: "s"})
+		emu, _ := genesyscloud.New(genesyscloud.Options{ClientID: "c", ClientSecret: "s"})
 		srv := httptest.NewServer(emu)
 		work := t.TempDir()
 		os.Mkdir(filepath.Join(work, "specs"), 0o755)

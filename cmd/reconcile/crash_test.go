@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // crashSpecs is how many specs the kill tests apply; crashSeeds how many
@@ -173,7 +173,7 @@ func TestKilledApplyConvergesAgainstGenesys(t *testing.T) {
 	self, _ := os.Executable()
 	partial, pending := 0, 0
 	for seed := range seeds {
-		emu, err := emulator.New(emulator.Options{ClientID: "c", ClientSecret: "s", Latency: 2 * time.Millisecond, Seed: int64(seed)})
+		emu, err := genesyscloud.New(genesyscloud.Options{ClientID: "c", ClientSecret: "s", Latency: 2 * time.Millisecond, Seed: int64(seed)})
 		if err != nil {
 			t.Fatal(err)
 		}

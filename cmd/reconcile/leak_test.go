@@ -15,9 +15,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/org/local"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // vendorSpecs returns one spec per vendor, file name to content, with the
@@ -180,7 +180,7 @@ func TestNoSecretLeaksGenesys(t *testing.T) {
 	t.Setenv("HOME", work)
 	t.Setenv("GENESYS_CLIENT_ID", "leak-client")
 	t.Setenv("GENESYS_CLIENT_SECRET", "leak-client-SECRET")
-	emu, err := emulator.New(emulator.Options{ClientID: "leak-client", ClientSecret: "leak-client-SECRET"})
+	emu, err := genesyscloud.New(genesyscloud.Options{ClientID: "leak-client", ClientSecret: "leak-client-SECRET"})
 	if err != nil {
 		t.Fatal(err)
 	}

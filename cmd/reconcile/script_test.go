@@ -18,8 +18,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // asCLI makes the test binary run as reconcile itself.
@@ -197,18 +197,18 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 var emulators sync.Map // *testscript.TestScript → *scriptEmulator
 
 type scriptEmulator struct {
-	srv  *emulator.Server
-	last emulator.Stats
+	srv  *genesyscloud.Server
+	last genesyscloud.Stats
 }
 
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
-	opts := emulator.Options{ClientID: ts.Getenv("GENESYS_CLIENT_ID"), ClientSecret: ts.Getenv("GENESYS_CLIENT_SECRET"), Seed: 1}
+	opts := genesyscloud.Options{ClientID: ts.Getenv("GENESYS_CLIENT_ID"), ClientSecret: ts.Getenv("GENESYS_CLIENT_SECRET"), Seed: 1}
 	if len(args) == 2 && args[0] == "-fault-rate" {
 		f, err := strconv.ParseFloat(args[1], 64)
 		ts.Check(err)
 		opts.FaultRate = f
 	}
-	srv, err := emulator.New(opts)
+	srv, err := genesyscloud.New(opts)
 	ts.Check(err)
 	hs := httptest.NewServer(srv)
 	ts.Defer(hs.Close)

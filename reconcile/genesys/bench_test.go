@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 var pacedRate = flag.Int("genesys.rate", 3000, "requests per minute for BenchmarkApplyPaced (300 is the real figure; 250 integrations then take about 4 minutes)")
@@ -74,7 +74,7 @@ func manySpecs(n int) []*spec.Spec {
 // BenchmarkNoOpCalls: API calls of a run that finds 250 integrations in
 // sync (token, discovery and the bulk listings). Goal: at most 10.
 func BenchmarkNoOpCalls(b *testing.B) {
-	e := newEnv(b, emulator.Options{})
+	e := newEnv(b, genesyscloud.Options{})
 	specs := manySpecs(250)
 	if _, err := e.reconcile(b, specs, plan.Options{}, false); err != nil {
 		b.Fatal(err)
@@ -97,7 +97,7 @@ func BenchmarkNoOpCalls(b *testing.B) {
 func BenchmarkCreateOneCalls(b *testing.B) {
 	var c calls
 	for b.Loop() {
-		e := newEnv(b, emulator.Options{}) // an empty org each time
+		e := newEnv(b, genesyscloud.Options{}) // an empty org each time
 		before := e.emu.Stats()
 		if _, err := e.reconcile(b, manySpecs(1), plan.Options{}, false); err != nil {
 			b.Fatal(err)
@@ -114,7 +114,7 @@ func BenchmarkCreateOneCalls(b *testing.B) {
 func BenchmarkApplyPaced(b *testing.B) {
 	specs := manySpecs(250)
 	for b.Loop() {
-		e := newEnv(b, emulator.Options{})
+		e := newEnv(b, genesyscloud.Options{})
 		e.opts.RequestsPerMinute = *pacedRate
 		start := time.Now()
 		before := e.emu.Stats()

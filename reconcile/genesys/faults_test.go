@@ -11,8 +11,8 @@ import (
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys"
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // interceptor answers in place of the emulator while Answer returns true.
@@ -37,7 +37,7 @@ func (i *interceptor) wrap(next http.Handler) http.Handler {
 
 // newIntercepted is newEnv with answer in front of the emulator.
 func newIntercepted(t *testing.T, answer func(w http.ResponseWriter, r *http.Request, n int) bool) (*env, *interceptor) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	in := &interceptor{seen: map[string]int{}, Answer: answer}
 	srv := httptest.NewServer(in.wrap(e.emu))
 	t.Cleanup(srv.Close)

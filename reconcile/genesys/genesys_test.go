@@ -17,10 +17,10 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/apply"
 	"github.com/reconcile-dev/reconcile/reconcile/fingerprint"
 	"github.com/reconcile-dev/reconcile/reconcile/genesys"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/org"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 var ctx = context.Background()
@@ -29,16 +29,16 @@ const clientID, clientSecret = "test-client", "test-SECRET-client"
 
 // env is an emulator and how to reach it.
 type env struct {
-	emu  *emulator.Server
+	emu  *genesyscloud.Server
 	url  string
 	key  fingerprint.Key
 	opts genesys.Options
 }
 
-func newEnv(t testing.TB, eo emulator.Options) *env {
+func newEnv(t testing.TB, eo genesyscloud.Options) *env {
 	t.Helper()
 	eo.ClientID, eo.ClientSecret = clientID, clientSecret
-	emu, err := emulator.New(eo)
+	emu, err := genesyscloud.New(eo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func (e *env) observe(t testing.TB) []org.Integration {
 // calls is the requests the emulator received between two snapshots.
 type calls struct{ all, writes, posts int }
 
-func since(before, after emulator.Stats) calls {
+func since(before, after genesyscloud.Stats) calls {
 	var c calls
 	for k, v := range after.Requests {
 		n := v - before.Requests[k]
@@ -124,7 +124,7 @@ func allVendors(version int) []*spec.Spec {
 }
 
 func TestEveryVendorConvergesAndAReRunWritesNothing(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	if _, err := e.reconcile(t, allVendors(1), plan.Options{}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestEveryVendorConvergesAndAReRunWritesNothing(t *testing.T) {
 }
 
 func TestRotationDeactivationAndPrune(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	if _, err := e.reconcile(t, allVendors(1), plan.Options{}, false); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestRotationDeactivationAndPrune(t *testing.T) {
 }
 
 func TestCreateCostsAtMostFourWrites(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	before := e.emu.Stats()
 	if _, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false); err != nil {
 		t.Fatal(err)
@@ -207,7 +207,7 @@ func TestCreateCostsAtMostFourWrites(t *testing.T) {
 }
 
 func TestDryRunOnlyReads(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	before := e.emu.Stats()
 	p, err := e.reconcile(t, allVendors(1), plan.Options{}, true)
 	if err != nil || p.Summary()[plan.Create] != 9 {
@@ -226,7 +226,7 @@ func TestDryRunOnlyReads(t *testing.T) {
 // integration (under its pending name) and its credential, before writing
 // the configuration, is finished by the next run, which reuses both.
 func TestInterruptedCreateIsFinished(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	e.post(t, "/api/v2/integrations", map[string]any{"name": genesys.PendingPrefix + "Zendesk", "integrationType": map[string]string{"id": "zendesk-data-actions"}})
 	got := e.observe(t)
 	if len(got) != 1 || !got[0].Pending || !got[0].Owned || got[0].Name != "Zendesk" {
@@ -274,7 +274,7 @@ func (e *env) post(t testing.TB, path string, body any) {
 }
 
 func TestTwoMatchesStopTheRun(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	for _, name := range []string{"Lambda", "LAMBDA"} { // Genesys allows duplicate names
 		e.post(t, "/api/v2/integrations", map[string]any{"name": name, "integrationType": map[string]string{"id": "aws-lambda-data-actions"}})
 	}
@@ -295,7 +295,7 @@ func TestTwoMatchesStopTheRun(t *testing.T) {
 // TestCreateRelistsFirst: an integration of the same name made by another
 // writer after this run observed the org stops the create; no duplicate.
 func TestCreateRelistsFirst(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	specs := allVendors(1)[:1]
 	e.key.Apply(specs)
 	c, err := genesys.Open(ctx, e.opts, false)
@@ -314,7 +314,7 @@ func TestCreateRelistsFirst(t *testing.T) {
 }
 
 func TestCredentialTypeChangeUnderActionsIsRefused(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	specs := allVendors(1)[6:7] // Web, basic
 	if _, err := e.reconcile(t, specs, plan.Options{}, false); err != nil {
 		t.Fatal(err)
@@ -346,13 +346,13 @@ func TestConvergesUnderFaults(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		specs int
-		opts  emulator.Options
+		opts  genesyscloud.Options
 	}{
-		{"faults 0.1", 100, emulator.Options{FaultRate: 0.1, Seed: 7}},
-		{"faults 0.3", 100, emulator.Options{FaultRate: 0.3, Seed: 7}},
+		{"faults 0.1", 100, genesyscloud.Options{FaultRate: 0.1, Seed: 7}},
+		{"faults 0.3", 100, genesyscloud.Options{FaultRate: 0.3, Seed: 7}},
 		// A client pacing itself far above the org's limit meets 429s
 		// with Retry-After, among the faults.
-		{"faults 0.1 and 429s", 20, emulator.Options{FaultRate: 0.1, RateLimit: 120, Seed: 7}},
+		{"faults 0.1 and 429s", 20, genesyscloud.Options{FaultRate: 0.1, RateLimit: 120, Seed: 7}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, tc.opts)
@@ -388,7 +388,7 @@ func TestConvergesUnderFaults(t *testing.T) {
 	}
 }
 
-func total(s emulator.Stats) int {
+func total(s genesyscloud.Stats) int {
 	n := 0
 	for _, v := range s.Requests {
 		n += v

@@ -1,4 +1,4 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 const (
@@ -21,7 +21,7 @@ const (
 )
 
 func TestIntegrationLifecycle(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	i := e.createIntegration("Zendesk one", zendesk)
 	if i.ID == "" || i.Name != "Zendesk one" || i.IntegrationType.ID != zendesk || i.IntendedState != "DISABLED" || i.Config != nil {
 		t.Fatalf("created %+v", i)
@@ -91,7 +91,7 @@ func fill(e *env) []api.IntegrationType {
 }
 
 func TestPaging(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	fill(e)
 	tests := []struct {
 		query                         string
@@ -155,7 +155,7 @@ func TestPaging(t *testing.T) {
 // TestMaxInstancesEveryType fills every type to its maxInstances: one more
 // of any type is a 400 that says why; after a DELETE there is room again.
 func TestMaxInstancesEveryType(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	types := fill(e)
 	for _, it := range types {
 		b := e.do("POST", "/api/v2/integrations", map[string]any{"name": "one too many", "integrationType": map[string]string{"id": it.ID}}, 400, nil)
@@ -169,7 +169,7 @@ func TestMaxInstancesEveryType(t *testing.T) {
 }
 
 func TestMaxInstancesZendesk(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	for n := range 10 {
 		e.createIntegration(fmt.Sprintf("z%d", n), zendesk)
 	}
@@ -181,7 +181,7 @@ func TestMaxInstancesZendesk(t *testing.T) {
 }
 
 func TestDuplicateNamesAllowed(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	a := e.createIntegration("Same", zendesk)
 	b := e.createIntegration("Same", zendesk)
 	if a.ID == b.ID {
@@ -194,7 +194,7 @@ func TestDuplicateNamesAllowed(t *testing.T) {
 }
 
 func TestExpandConfig(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	a := e.createIntegration("a", zendesk)
 	b := e.createIntegration("b", webServices)
 	c := e.config(b.ID)
@@ -225,7 +225,7 @@ func TestExpandConfig(t *testing.T) {
 }
 
 func TestVersionConflict(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	i := e.createIntegration("a", zendesk)
 	stale := e.config(i.ID)
 	first := stale
@@ -251,7 +251,7 @@ func TestVersionConflict(t *testing.T) {
 
 // TestConcurrentCreates checks the limit holds under concurrent POSTs.
 func TestConcurrentCreates(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	var wg sync.WaitGroup
 	statuses := make([]int, 60)
 	for n := range statuses {

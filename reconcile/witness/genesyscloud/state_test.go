@@ -1,4 +1,4 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // orgView is everything a client can read of an org.
@@ -32,7 +32,7 @@ func (e *env) view() orgView {
 func TestStateRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	state := filepath.Join(dir, "org.json")
-	a := newEnv(t, emulator.Options{StatePath: state, Seed: 5})
+	a := newEnv(t, genesyscloud.Options{StatePath: state, Seed: 5})
 	i := a.createIntegration("z", zendesk)
 	a.createIntegration("w", webServices)
 	c := a.createCredential("z", "zendeskApiToken", map[string]string{"apiToken": "tok-SECRET"})
@@ -47,7 +47,7 @@ func TestStateRoundTrip(t *testing.T) {
 	}
 	want := a.view()
 
-	b := newEnv(t, emulator.Options{StatePath: state, Seed: 5})
+	b := newEnv(t, genesyscloud.Options{StatePath: state, Seed: 5})
 	if d := cmp.Diff(want, b.view()); d != "" {
 		t.Errorf("org after a restart (-before +after):\n%s", d)
 	}
@@ -95,14 +95,14 @@ func TestStateFileErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := emulator.New(emulator.Options{ClientID: "a", ClientSecret: "b", StatePath: path}); err == nil {
+			if _, err := genesyscloud.New(genesyscloud.Options{ClientID: "a", ClientSecret: "b", StatePath: path}); err == nil {
 				t.Error("New accepted the state file")
 			}
 		})
 	}
 	// A missing file is an empty org, saved at the first write.
 	path := filepath.Join(t.TempDir(), "org.json")
-	e := newEnv(t, emulator.Options{StatePath: path})
+	e := newEnv(t, genesyscloud.Options{StatePath: path})
 	if _, err := os.Stat(path); err == nil {
 		t.Error("the state file exists before any write")
 	}
@@ -115,20 +115,20 @@ func TestStateFileErrors(t *testing.T) {
 func TestNewOptions(t *testing.T) {
 	tests := []struct {
 		name string
-		opts emulator.Options
+		opts genesyscloud.Options
 		want string // in the error; "" means New succeeds
 	}{
-		{"valid", emulator.Options{ClientID: "a", ClientSecret: "b", FaultRate: 1, RateLimit: 1}, ""},
-		{"no client id", emulator.Options{ClientSecret: "b"}, "client id"},
-		{"no client secret", emulator.Options{ClientID: "a"}, "client secret"},
-		{"fault rate over 1", emulator.Options{ClientID: "a", ClientSecret: "b", FaultRate: 1.5}, "fault rate"},
-		{"negative fault rate", emulator.Options{ClientID: "a", ClientSecret: "b", FaultRate: -0.1}, "fault rate"},
-		{"negative rate limit", emulator.Options{ClientID: "a", ClientSecret: "b", RateLimit: -1}, "rate limit"},
-		{"negative latency", emulator.Options{ClientID: "a", ClientSecret: "b", Latency: -1}, "latency"},
+		{"valid", genesyscloud.Options{ClientID: "a", ClientSecret: "b", FaultRate: 1, RateLimit: 1}, ""},
+		{"no client id", genesyscloud.Options{ClientSecret: "b"}, "client id"},
+		{"no client secret", genesyscloud.Options{ClientID: "a"}, "client secret"},
+		{"fault rate over 1", genesyscloud.Options{ClientID: "a", ClientSecret: "b", FaultRate: 1.5}, "fault rate"},
+		{"negative fault rate", genesyscloud.Options{ClientID: "a", ClientSecret: "b", FaultRate: -0.1}, "fault rate"},
+		{"negative rate limit", genesyscloud.Options{ClientID: "a", ClientSecret: "b", RateLimit: -1}, "rate limit"},
+		{"negative latency", genesyscloud.Options{ClientID: "a", ClientSecret: "b", Latency: -1}, "latency"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := emulator.New(tt.opts)
+			_, err := genesyscloud.New(tt.opts)
 			switch {
 			case tt.want == "" && err != nil:
 				t.Errorf("New: %v", err)

@@ -1,4 +1,4 @@
-package emulator
+package genesyscloud
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"bytes"
@@ -10,11 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 func TestCredentials(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	a := e.createCredential("a", "basicAuth", map[string]string{"userName": "u", "password": "p"})
 	if a.ID == "" || a.Name != "a" || a.Type.Name != "basicAuth" {
 		t.Fatalf("created %+v", a)
@@ -56,7 +56,7 @@ func TestCredentials(t *testing.T) {
 // every write, then scans every answer and the state file for them.
 func TestSecretsNeverReturned(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "org.json")
-	e := newEnv(t, emulator.Options{StatePath: state})
+	e := newEnv(t, genesyscloud.Options{StatePath: state})
 	var bodies [][]byte
 	keep := func(b []byte) { bodies = append(bodies, b) }
 
@@ -110,7 +110,7 @@ func TestSecretsNeverReturned(t *testing.T) {
 // TestDeleteIntegrationKeepsCredential: like the API, deleting an
 // integration leaves its credential, an orphan, and removes its actions.
 func TestDeleteIntegrationKeepsCredential(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	i := e.createIntegration("z", zendesk)
 	other := e.createIntegration("w", webServices)
 	c := e.createCredential("Integration-"+i.ID, "zendeskApiToken", map[string]string{"apiToken": "t"})
@@ -139,7 +139,7 @@ func TestDeleteIntegrationKeepsCredential(t *testing.T) {
 }
 
 func TestActions(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	a := e.createIntegration("a", zendesk)
 	b := e.createIntegration("b", webServices)
 	x, err := e.srv.AddAction(a.ID, "x")

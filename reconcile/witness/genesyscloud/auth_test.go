@@ -1,15 +1,15 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"encoding/json"
 	"net/http"
 	"testing"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 func TestToken(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	tests := []struct {
 		name              string
 		id, secret, grant string
@@ -57,7 +57,7 @@ func TestToken(t *testing.T) {
 }
 
 func TestAPINeedsToken(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	paths := []string{"/api/v2/integrations", "/api/v2/integrations/types", "/api/v2/integrations/credentials/listing", "/api/v2/nope"}
 	headers := map[string]string{
 		"none":         "",

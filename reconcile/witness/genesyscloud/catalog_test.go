@@ -1,4 +1,4 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"slices"
@@ -8,15 +8,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // TestIntegrationTypes checks the types are exactly the vendor table's,
 // with the maxInstances of spec.Vendors, and that a vendor with an
 // unconfirmed id can be discovered by its NameHint.
 func TestIntegrationTypes(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	var p api.Page[api.IntegrationType]
 	e.do("GET", "/api/v2/integrations/types?pageSize=100", nil, 200, &p)
 
@@ -74,7 +74,7 @@ func TestIntegrationTypes(t *testing.T) {
 }
 
 func TestCredentialTypes(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	var got []api.CredentialTypeInfo
 	e.do("GET", "/api/v2/integrations/credentials/types", nil, 200, &got)
 	names := map[string]bool{}

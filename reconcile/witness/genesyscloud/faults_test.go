@@ -1,4 +1,4 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // outcome sends r and names what came back: the status, or "drop" when
@@ -31,7 +31,7 @@ func (e *env) outcome(r *http.Request) string {
 // TestFaultsEveryRequest: at FaultRate 1 every /oauth/token and /api/v2
 // request fails, with each of the three faults, and /emulator never does.
 func TestFaultsEveryRequest(t *testing.T) {
-	e := newEnv(t, emulator.Options{FaultRate: 1, Seed: 7})
+	e := newEnv(t, genesyscloud.Options{FaultRate: 1, Seed: 7})
 	requests := []func() *http.Request{
 		func() *http.Request { return tokenRequest(e.ts.URL, clientID, clientSecret, "client_credentials") },
 		func() *http.Request { return e.request("GET", "/api/v2/integrations", nil) },
@@ -68,7 +68,7 @@ func TestFaultsEveryRequest(t *testing.T) {
 // lists exactly those.
 func TestLostResponse(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "org.json")
-	e := newEnv(t, emulator.Options{FaultRate: 1, Seed: 1, StatePath: state})
+	e := newEnv(t, genesyscloud.Options{FaultRate: 1, Seed: 1, StatePath: state})
 	const posts = 12
 	for n := range posts {
 		body := fmt.Sprintf(`{"name":"lost-%d","integrationType":{"id":"custom-rest-actions"}}`, n)
@@ -80,13 +80,13 @@ func TestLostResponse(t *testing.T) {
 	if applied == 0 || applied == posts {
 		t.Fatalf("%d of %d failed POSTs applied, want some but not all", applied, posts)
 	}
-	var stats emulator.Stats
+	var stats genesyscloud.Stats
 	e.do("GET", "/emulator/stats", nil, 200, &stats)
 	if stats.Integrations != applied {
 		t.Errorf("/emulator/stats says %d integrations, Stats %d", stats.Integrations, applied)
 	}
 
-	after := newEnv(t, emulator.Options{StatePath: state})
+	after := newEnv(t, genesyscloud.Options{StatePath: state})
 	p := after.listIntegrations("?pageSize=100")
 	if p.Total != applied {
 		t.Fatalf("the listing shows %d integrations, want the %d applied", p.Total, applied)
@@ -119,7 +119,7 @@ func faultSequence(e *env) []string {
 }
 
 func TestFaultDeterminism(t *testing.T) {
-	opts := emulator.Options{FaultRate: 0.5, Seed: 42}
+	opts := genesyscloud.Options{FaultRate: 0.5, Seed: 42}
 	a := newEnv(t, opts)
 	first := faultSequence(a)
 	if d := cmp.Diff(first, faultSequence(newEnv(t, opts))); d != "" {
@@ -146,7 +146,7 @@ func TestFaultDeterminism(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	e := newEnv(t, emulator.Options{RateLimit: 3})
+	e := newEnv(t, genesyscloud.Options{RateLimit: 3})
 	e.call(tokenRequest(e.ts.URL, clientID, clientSecret, "client_credentials"), 200, nil)
 	e.do("GET", "/api/v2/integrations/types", nil, 200, nil)
 	e.do("GET", "/api/v2/integrations", nil, 200, nil)
@@ -179,7 +179,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	const latency = 30 * time.Millisecond
-	e := newEnv(t, emulator.Options{Latency: latency})
+	e := newEnv(t, genesyscloud.Options{Latency: latency})
 	for _, r := range []*http.Request{
 		e.request("GET", "/api/v2/integrations/types", nil),
 		e.request("GET", "/api/v2/nope", nil),
@@ -197,7 +197,7 @@ func TestLatency(t *testing.T) {
 // /emulator still answers, and a request whose client gave up does not
 // hold the server. (The latency is not longer so that a failure ends.)
 func TestLatencyNotOnEmulator(t *testing.T) {
-	e := newEnv(t, emulator.Options{Latency: 20 * time.Second, RateLimit: 1})
+	e := newEnv(t, genesyscloud.Options{Latency: 20 * time.Second, RateLimit: 1})
 	e.client.Timeout = 5 * time.Second
 	e.do("GET", "/emulator/stats", nil, 200, nil)
 	e.do("POST", "/emulator/reset", nil, 204, nil)

@@ -1,17 +1,17 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // TestErrors checks every refusal is the right status with an ErrorBody.
 // {i} in a path or body is an existing integration's id.
 func TestErrors(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	i := e.createIntegration("i", zendesk)
 	cfg := func(mut func(*api.Configuration)) api.Configuration {
 		c := e.config(i.ID)

@@ -1,4 +1,4 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"testing"
@@ -6,11 +6,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 func TestStats(t *testing.T) {
-	e := newEnv(t, emulator.Options{})
+	e := newEnv(t, genesyscloud.Options{})
 	a := e.createIntegration("a", zendesk)
 	b := e.createIntegration("b", zendesk)
 	e.createCredential("c", "basicAuth", nil)
@@ -29,7 +29,7 @@ func TestStats(t *testing.T) {
 	e.do("GET", "/emulator/nope", nil, 404, nil)
 	e.do("GET", "/nope", nil, 404, nil)
 
-	want := emulator.Stats{
+	want := genesyscloud.Stats{
 		Requests: map[string]int{
 			"POST /oauth/token":                            1,
 			"POST /api/v2/integrations":                    2,
@@ -48,7 +48,7 @@ func TestStats(t *testing.T) {
 	if d := cmp.Diff(want, e.srv.Stats()); d != "" {
 		t.Errorf("Stats (-want +got):\n%s", d)
 	}
-	var got emulator.Stats
+	var got genesyscloud.Stats
 	e.do("GET", "/emulator/stats", nil, 200, &got)
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("GET /emulator/stats (-want +got):\n%s", d)
@@ -57,7 +57,7 @@ func TestStats(t *testing.T) {
 
 // TestStatsCountFaulted: faulted requests are counted like the others.
 func TestStatsCountFaulted(t *testing.T) {
-	e := newEnv(t, emulator.Options{FaultRate: 1})
+	e := newEnv(t, genesyscloud.Options{FaultRate: 1})
 	for range 5 {
 		e.outcome(e.request("GET", "/api/v2/integrations/types", nil))
 		e.outcome(e.request("DELETE", "/api/v2/integrations/x", nil))
@@ -71,7 +71,7 @@ func TestStatsCountFaulted(t *testing.T) {
 func TestReset(t *testing.T) {
 	for _, how := range []string{"POST /emulator/reset", "Server.Reset"} {
 		t.Run(how, func(t *testing.T) {
-			e := newEnv(t, emulator.Options{Seed: 3})
+			e := newEnv(t, genesyscloud.Options{Seed: 3})
 			first := e.createIntegration("a", zendesk)
 			c := e.createCredential("c", "basicAuth", nil)
 			if _, err := e.srv.AddAction(first.ID, "x"); err != nil {
@@ -82,7 +82,7 @@ func TestReset(t *testing.T) {
 			} else {
 				e.do("POST", "/emulator/reset", nil, 204, nil)
 			}
-			if d := cmp.Diff(emulator.Stats{Requests: map[string]int{}}, e.srv.Stats()); d != "" {
+			if d := cmp.Diff(genesyscloud.Stats{Requests: map[string]int{}}, e.srv.Stats()); d != "" {
 				t.Errorf("stats after reset (-want +got):\n%s", d)
 			}
 			// The token still works; the org is empty.

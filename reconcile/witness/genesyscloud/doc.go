@@ -25,4 +25,4 @@
 // With Options.StatePath the org survives restarts: it is loaded at start
 // and saved atomically after each write, credential fields replaced by a
 // SHA-256 so that the file holds no secret.
-package emulator
+package genesyscloud

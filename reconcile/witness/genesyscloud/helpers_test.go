@@ -1,4 +1,4 @@
-package emulator_test
+package genesyscloud_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/emulator"
+	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 const (
@@ -22,7 +22,7 @@ const (
 // env is an emulator behind an httptest server, and a token for it.
 type env struct {
 	t      *testing.T
-	srv    *emulator.Server
+	srv    *genesyscloud.Server
 	ts     *httptest.Server
 	client *http.Client
 	token  string
@@ -31,12 +31,12 @@ type env struct {
 // newEnv starts an emulator. Its token comes from POST /oauth/token when
 // no fault or rate limit is set (so the stats count one such request),
 // else from Server.Token.
-func newEnv(t *testing.T, opts emulator.Options) *env {
+func newEnv(t *testing.T, opts genesyscloud.Options) *env {
 	t.Helper()
 	if opts.ClientID == "" {
 		opts.ClientID, opts.ClientSecret = clientID, clientSecret
 	}
-	srv, err := emulator.New(opts)
+	srv, err := genesyscloud.New(opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
