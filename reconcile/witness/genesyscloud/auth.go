@@ -19,6 +19,13 @@ type tokenAnswer struct {
 	ExpiresIn   int    `json:"expires_in"`
 }
 
+// oauthError is the body of a refused POST /oauth/token: the OAuth 2.0
+// error response (RFC 6749 section 5.2), not an ErrorBody.
+type oauthError struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+}
+
 // tokens are the access tokens issued, with their expiry.
 type tokens struct {
 	mu     sync.Mutex
@@ -52,17 +59,21 @@ func (s *Server) oauthToken(w http.ResponseWriter, r *http.Request, _ string) {
 	id, secret, ok := r.BasicAuth()
 	if !ok || !equal(id, s.opts.ClientID) || !equal(secret, s.opts.ClientSecret) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="genesys-emulator"`)
-		writeErr(w, &apiError{status: http.StatusUnauthorized, code: "invalid_client", message: "the client id or secret is wrong"})
+		writeJSON(w, http.StatusUnauthorized, oauthError{"invalid_client", "the client id or secret is wrong"})
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	if err := r.ParseForm(); err != nil {
-		writeErr(w, &apiError{status: http.StatusBadRequest, code: "invalid_request", message: "the body is not a form"})
+		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "the body is not a form"})
 		return
 	}
-	if g := r.PostForm.Get("grant_type"); g != "client_credentials" {
-		writeErr(w, &apiError{status: http.StatusBadRequest, code: "unsupported_grant_type",
-			message: "grant_type must be client_credentials"})
+	switch g := r.PostForm.Get("grant_type"); g {
+	case "client_credentials":
+	case "":
+		writeJSON(w, http.StatusBadRequest, oauthError{"invalid_request", "grant_type is missing"})
+		return
+	default:
+		writeJSON(w, http.StatusBadRequest, oauthError{"unsupported_grant_type", "grant_type must be client_credentials"})
 		return
 	}
 	writeJSON(w, http.StatusOK, tokenAnswer{AccessToken: s.tokens.issue(), TokenType: "bearer", ExpiresIn: int(tokenLifetime.Seconds())})

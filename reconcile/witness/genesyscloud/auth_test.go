@@ -15,12 +15,14 @@ func TestToken(t *testing.T) {
 		id, secret, grant string
 		method            string
 		want              int
+		oauthError        string // the RFC 6749 error code
 	}{
 		{name: "client credentials", id: clientID, secret: clientSecret, grant: "client_credentials", want: 200},
-		{name: "wrong secret", id: clientID, secret: "nope", grant: "client_credentials", want: 401},
-		{name: "wrong id", id: "nope", secret: clientSecret, grant: "client_credentials", want: 401},
-		{name: "no basic auth", grant: "client_credentials", want: 401},
-		{name: "wrong grant", id: clientID, secret: clientSecret, grant: "password", want: 400},
+		{name: "wrong secret", id: clientID, secret: "nope", grant: "client_credentials", want: 401, oauthError: "invalid_client"},
+		{name: "wrong id", id: "nope", secret: clientSecret, grant: "client_credentials", want: 401, oauthError: "invalid_client"},
+		{name: "no basic auth", grant: "client_credentials", want: 401, oauthError: "invalid_client"},
+		{name: "wrong grant", id: clientID, secret: clientSecret, grant: "password", want: 400, oauthError: "unsupported_grant_type"},
+		{name: "no grant", id: clientID, secret: clientSecret, want: 400, oauthError: "invalid_request"},
 		{name: "GET", id: clientID, secret: clientSecret, grant: "client_credentials", method: "GET", want: 405},
 	}
 	for _, tt := range tests {
@@ -32,6 +34,13 @@ func TestToken(t *testing.T) {
 			status, b := e.send(r)
 			if status != tt.want {
 				t.Fatalf("status %d, want %d: %s", status, tt.want, b)
+			}
+			if tt.oauthError != "" {
+				var oe map[string]string
+				if err := json.Unmarshal(b, &oe); err != nil || oe["error"] != tt.oauthError || oe["error_description"] == "" || len(oe) != 2 {
+					t.Errorf("OAuth error %s, want error %q and an error_description only", b, tt.oauthError)
+				}
+				return
 			}
 			if status != 200 {
 				errorBody(t, status, b)

@@ -2,74 +2,68 @@ package genesyscloud
 
 import (
 	"net/http"
-
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
-// Every answer about a credential is an api.CredentialInfo: id, name and
-// type, never the fields.
+// Every answer about a credential is a CredentialInfo or a Credential
+// without credentialFields: never the fields.
 
 // listCredentials serves GET /api/v2/integrations/credentials/listing: a
-// bare array of every credential, in creation order.
-func (s *Server) listCredentials(w http.ResponseWriter, _ *http.Request, _ string) {
-	all, _ := view(s, func(o *org) ([]api.CredentialInfo, error) {
-		out := []api.CredentialInfo{}
-		for _, c := range o.credentials {
-			out = append(out, c.wire())
-		}
-		return out, nil
-	})
-	writeJSON(w, http.StatusOK, all)
+// CredentialInfoCursorListing, in creation order.
+func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request, _ string) {
+	v, err := view(s, func(o *org) (CredentialInfoCursorListing, error) { return cursorPage(o.credentials, r.URL) })
+	reply(w, http.StatusOK, v, err)
 }
 
-// createCredential serves POST /api/v2/integrations/credentials.
+// createCredential serves POST /api/v2/integrations/credentials
+// (Credential → CredentialInfo).
 func (s *Server) createCredential(w http.ResponseWriter, r *http.Request, _ string) {
-	var body api.Credential
+	var body Credential
 	if !decode(w, r, &body) {
 		return
 	}
-	v, err := update(s, func(o *org) (api.CredentialInfo, error) {
+	v, err := update(s, func(o *org) (CredentialInfo, error) {
 		c, err := o.createCredential(body)
 		if err != nil {
-			return api.CredentialInfo{}, err
+			return CredentialInfo{}, err
 		}
-		return c.wire(), nil
+		return c.info(), nil
 	})
 	reply(w, http.StatusOK, v, err)
 }
 
-// getCredential serves GET /api/v2/integrations/credentials/{id}.
+// getCredential serves GET /api/v2/integrations/credentials/{id}: a
+// Credential without its credentialFields.
 func (s *Server) getCredential(w http.ResponseWriter, _ *http.Request, id string) {
-	v, err := view(s, func(o *org) (api.CredentialInfo, error) {
+	v, err := view(s, func(o *org) (Credential, error) {
 		c, err := o.credential(id)
 		if err != nil {
-			return api.CredentialInfo{}, err
+			return Credential{}, err
 		}
-		return c.wire(), nil
+		return Credential{ID: c.id, Name: c.name, Type: CredentialType{Name: c.typ}, SelfURI: "/api/v2/integrations/credentials/" + c.id}, nil
 	})
 	reply(w, http.StatusOK, v, err)
 }
 
-// putCredential serves PUT /api/v2/integrations/credentials/{id}: it
-// replaces the name, the type and the fields.
+// putCredential serves PUT /api/v2/integrations/credentials/{id}
+// (Credential → CredentialInfo): it replaces the name, the type and the
+// fields.
 func (s *Server) putCredential(w http.ResponseWriter, r *http.Request, id string) {
-	var body api.Credential
+	var body Credential
 	if !decode(w, r, &body) {
 		return
 	}
-	v, err := update(s, func(o *org) (api.CredentialInfo, error) {
+	v, err := update(s, func(o *org) (CredentialInfo, error) {
 		c, err := o.putCredential(id, body)
 		if err != nil {
-			return api.CredentialInfo{}, err
+			return CredentialInfo{}, err
 		}
-		return c.wire(), nil
+		return c.info(), nil
 	})
 	reply(w, http.StatusOK, v, err)
 }
 
-// deleteCredential serves DELETE /api/v2/integrations/credentials/{id}.
-// Configurations that refer to it keep the dangling reference: what the
-// real API does then is unconfirmed.
+// deleteCredential serves DELETE /api/v2/integrations/credentials/{id}:
+// 204, no body (the SDK's deleteIntegrationsCredential returns void).
 func (s *Server) deleteCredential(w http.ResponseWriter, _ *http.Request, id string) {
 	_, err := update(s, func(o *org) (struct{}, error) { return struct{}{}, o.deleteCredential(id) })
 	reply(w, http.StatusNoContent, nil, err)

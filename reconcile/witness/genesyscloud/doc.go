@@ -1,26 +1,40 @@
-// Package emulator is an in-memory Genesys Cloud org that speaks the subset
-// of the Platform API reconcile uses (see shared/contract/genesys-api.md):
-// OAuth client credentials, integrations and their current configuration,
-// credentials, integration and credential types, and data actions.
+// Package genesyscloud is an in-memory Genesys Cloud org served over HTTP:
+// an independent witness for tests of the Genesys client, and the org the
+// genesys-emulator command serves.
 //
-// It is the test double of the real Genesys client: end-to-end tests and
-// benchmarks run the client against a *Server, usually through
-// httptest.NewServer, and the genesys-emulator command serves one on a
-// port. Like the real API it allows duplicate integration names, enforces
-// maxInstances per integration type, rejects stale configuration versions
-// with 409, and never returns credential fields.
+// It is written from its own sources, never from the client's: the wire
+// types (wire.go) from the models of the official JavaScript SDK,
+// purecloud-platform-client-v2 (index.d.ts), and the routes from its
+// IntegrationsApi.js; the catalogue of integration and credential types
+// (DefaultCatalog) from shared/contract/genesys-api.md, each fact there
+// marked when no public source confirms it, and some invented on purpose
+// (the Google slot) so that a client that guesses rather than reads the
+// types fails. It imports nothing of this module but reconcile/atomicfile
+// (TestImportsNothingOfTheClient holds it to that), so a wrong fact in the
+// client fails a test instead of being mirrored.
 //
-// Every fact about types comes from the one vendor table, api.Vendors,
-// and spec.LookupVendor for maxInstances, so the emulator serves exactly
-// what the client expects to discover.
+// It speaks the subset of the Platform API reconcile uses: OAuth client
+// credentials (/oauth/token, with RFC 6749 errors), integrations and
+// their current configuration, credentials (cursor listing, secrets never
+// returned), integration and credential types, and actions. Like a real
+// org it allows duplicate integration names, enforces maxInstances,
+// rejects stale configuration versions with 409, refuses a credential slot
+// the type does not declare, a credential type the slot does not take, a
+// credential with unknown or missing fields, reports ERROR for an enabled
+// integration whose required slot is empty, and makes the auth action
+// customAuth_-_<integrationId> when a userDefinedOAuth credential is
+// attached.
 //
 // To exercise a client's resilience it can answer a fraction of the
 // /oauth/token and /api/v2 requests with 500, 503 or a dropped connection
 // (for writes, half of them after the write was applied: the lost
-// response), rate limit them with 429 and Retry-After, and delay them. The
-// faults come from a random source seeded by Options.Seed, so a given
-// request order meets the same faults every run. The /emulator endpoints
-// (stats, reset, actions) are never faulted, limited, delayed or counted.
+// response), rate limit them with 429 and Retry-After, delay them, fail
+// the next requests of a route on cue (FailNext), and lag like an
+// eventually consistent store (Options.Lag). The random faults come from a
+// source seeded by Options.Seed, so a given request order meets the same
+// faults and gets the same ids every run. The /emulator endpoints (stats,
+// reset, actions, faults, reported-state) are never faulted, limited,
+// delayed or counted.
 //
 // With Options.StatePath the org survives restarts: it is loaded at start
 // and saved atomically after each write, credential fields replaced by a

@@ -4,15 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
@@ -107,7 +108,7 @@ func faultSequence(e *env) []string {
 		case 0:
 			r = e.request("GET", "/api/v2/integrations/types", nil)
 		case 1:
-			r = e.request("POST", "/api/v2/integrations/credentials", api.Credential{Name: "c", Type: api.TypeName{Name: "basicAuth"}})
+			r = e.request("POST", "/api/v2/integrations/credentials", credential("c", "userDefined", nil))
 		case 2:
 			r = e.request("GET", "/api/v2/integrations/credentials/listing", nil)
 		case 3:
@@ -177,41 +178,66 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-func TestLatency(t *testing.T) {
-	const latency = 30 * time.Millisecond
-	e := newEnv(t, genesyscloud.Options{Latency: latency})
-	for _, r := range []*http.Request{
-		e.request("GET", "/api/v2/integrations/types", nil),
-		e.request("GET", "/api/v2/nope", nil),
-		tokenRequest(e.ts.URL, clientID, clientSecret, "client_credentials"),
-	} {
-		start := time.Now()
-		e.send(r)
-		if d := time.Since(start); d < latency {
-			t.Errorf("%s answered in %v, want at least %v", r.URL.Path, d, latency)
-		}
-	}
+// serveDirect answers r with srv outside any HTTP server, so that a test
+// in a synctest bubble runs on the bubble's fake clock.
+func serveDirect(srv *genesyscloud.Server, r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, r)
+	return rec
 }
 
-// TestLatencyNotOnEmulator: with a latency far above the client's timeout,
-// /emulator still answers, and a request whose client gave up does not
-// hold the server. (The latency is not longer so that a failure ends.)
-func TestLatencyNotOnEmulator(t *testing.T) {
-	e := newEnv(t, genesyscloud.Options{Latency: 20 * time.Second, RateLimit: 1})
-	e.client.Timeout = 5 * time.Second
-	e.do("GET", "/emulator/stats", nil, 200, nil)
-	e.do("POST", "/emulator/reset", nil, 204, nil)
+// TestLatency: every /oauth/token and /api/v2 answer waits Latency, even
+// a 404; /emulator does not wait.
+func TestLatency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const latency = 30 * time.Second
+		srv, err := genesyscloud.New(genesyscloud.Options{ClientID: clientID, ClientSecret: clientSecret, Latency: latency})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bearer := func(path string) *http.Request {
+			r := httptest.NewRequest("GET", path, nil)
+			r.Header.Set("Authorization", "Bearer "+srv.Token())
+			return r
+		}
+		for _, tt := range []struct {
+			r    *http.Request
+			want time.Duration
+		}{
+			{bearer("/api/v2/integrations/types"), latency},
+			{bearer("/api/v2/nope"), latency},
+			{tokenRequest("", clientID, clientSecret, "client_credentials"), latency},
+			{httptest.NewRequest("GET", "/emulator/stats", nil), 0},
+		} {
+			start := time.Now()
+			rec := serveDirect(srv, tt.r)
+			if d := time.Since(start); d != tt.want {
+				t.Errorf("%s answered %d in %v, want %v", tt.r.URL.Path, rec.Code, d, tt.want)
+			}
+		}
+	})
+}
 
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel()
-	if _, err := e.client.Do(e.request("GET", "/api/v2/integrations", nil).WithContext(ctx)); err == nil {
-		t.Fatal("a request with 20s of latency answered within 50ms")
-	}
-	closed := make(chan struct{})
-	go func() { e.ts.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the server still sleeps on a request whose client is gone")
-	}
+// TestLatencyClientGone: a request whose client gave up stops waiting at
+// once, and is not served.
+func TestLatencyClientGone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, err := genesyscloud.New(genesyscloud.Options{ClientID: clientID, ClientSecret: clientSecret, Latency: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		defer cancel()
+		r := httptest.NewRequestWithContext(ctx, "POST", "/api/v2/integrations/credentials",
+			strings.NewReader(`{"name":"c","type":{"name":"userDefined"}}`))
+		r.Header.Set("Authorization", "Bearer "+srv.Token())
+		start := time.Now()
+		serveDirect(srv, r)
+		if d := time.Since(start); d != 50*time.Millisecond {
+			t.Errorf("the server waited %v for a client gone after 50ms", d)
+		}
+		if n := srv.Stats().Credentials; n != 0 {
+			t.Errorf("the request of a client gone was served: %d credentials", n)
+		}
+	})
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
@@ -135,43 +134,77 @@ func (e *env) do(method, path string, body any, want int, out any) []byte {
 	return e.call(e.request(method, path, body), want, out)
 }
 
-func (e *env) createIntegration(name, typeID string) api.Integration {
+// Integration type ids of the default catalogue, as the tests use them.
+const (
+	zendesk     = "zendesk-data-actions"
+	webServices = "custom-rest-actions"
+	imap        = "imap-server" // no maxInstances
+)
+
+func (e *env) createIntegration(name, typeID string) genesyscloud.Integration {
 	e.t.Helper()
-	var i api.Integration
+	var i genesyscloud.Integration
 	e.do("POST", "/api/v2/integrations", map[string]any{"name": name, "integrationType": map[string]string{"id": typeID}}, 200, &i)
 	return i
 }
 
-func (e *env) createCredential(name, typ string, fields map[string]string) api.CredentialInfo {
+// credential is a credential POST or PUT body.
+func credential(name, typ string, fields map[string]string) map[string]any {
+	return map[string]any{"name": name, "type": map[string]string{"name": typ}, "credentialFields": fields}
+}
+
+func (e *env) createCredential(name, typ string, fields map[string]string) genesyscloud.CredentialInfo {
 	e.t.Helper()
-	var c api.CredentialInfo
-	e.do("POST", "/api/v2/integrations/credentials", api.Credential{Name: name, Type: api.TypeName{Name: typ}, CredentialFields: fields}, 200, &c)
+	var c genesyscloud.CredentialInfo
+	e.do("POST", "/api/v2/integrations/credentials", credential(name, typ, fields), 200, &c)
 	return c
 }
 
-func (e *env) config(id string) api.Configuration {
+// zendeskFields are valid fields of a zendeskApiToken credential.
+func zendeskFields(token string) map[string]string {
+	return map[string]string{"userEmail": "a@example.com", "baseUrl": "https://example.zendesk.com", "apiToken": token}
+}
+
+func (e *env) config(id string) genesyscloud.IntegrationConfiguration {
 	e.t.Helper()
-	var c api.Configuration
+	var c genesyscloud.IntegrationConfiguration
 	e.do("GET", "/api/v2/integrations/"+id+"/config/current", nil, 200, &c)
 	return c
 }
 
-func (e *env) listIntegrations(query string) api.Page[api.Integration] {
+// putConfig sends a configuration PUT of c with the slots given as
+// {id}, as a client does, and returns the answer.
+func (e *env) putConfig(id string, c genesyscloud.IntegrationConfiguration, slots map[string]string, want int) []byte {
 	e.t.Helper()
-	var p api.Page[api.Integration]
+	refs := map[string]any{}
+	for slot, cid := range slots {
+		refs[slot] = map[string]string{"id": cid}
+	}
+	body := map[string]any{"name": c.Name, "version": c.Version, "notes": c.Notes,
+		"properties": c.Properties, "advanced": c.Advanced, "credentials": refs}
+	return e.do("PUT", "/api/v2/integrations/"+id+"/config/current", body, want, nil)
+}
+
+func (e *env) listIntegrations(query string) genesyscloud.IntegrationEntityListing {
+	e.t.Helper()
+	var p genesyscloud.IntegrationEntityListing
 	e.do("GET", "/api/v2/integrations"+query, nil, 200, &p)
 	return p
 }
 
-// errorBody decodes an ErrorBody and checks its status is the answer's.
-func errorBody(t *testing.T, status int, b []byte) api.ErrorBody {
+// errorBody checks b is an ErrorBody {message, code, status} whose status
+// is the answer's, and returns its message. It decodes into a map, not
+// the package's type, so that a wrong JSON name fails.
+func errorBody(t *testing.T, status int, b []byte) string {
 	t.Helper()
-	var eb api.ErrorBody
+	var eb map[string]any
 	if err := json.Unmarshal(b, &eb); err != nil {
 		t.Fatalf("not an ErrorBody: %s", b)
 	}
-	if eb.Status != status || eb.Code == "" || eb.Message == "" {
-		t.Errorf("ErrorBody %+v, want status %d, a code and a message", eb, status)
+	msg, _ := eb["message"].(string)
+	code, _ := eb["code"].(string)
+	if eb["status"] != float64(status) || code == "" || msg == "" {
+		t.Errorf("ErrorBody %s, want status %d, a code and a message", b, status)
 	}
-	return eb
+	return msg
 }

@@ -5,23 +5,30 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
 // expandConfig says whether a query asks for expand=config.current
-// (expand takes a comma-separated list).
+// (expand is a list: repeated, or comma-separated).
 func expandConfig(q url.Values) bool {
-	for _, e := range q["expand"] {
-		if slices.Contains(strings.Split(e, ","), "config.current") {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(list(q, "expand"), "config.current")
 }
 
-// listIntegrations serves GET /api/v2/integrations: paged, in creation
-// order, filtered by integrationType and ids, with expand=config.current.
+// list reads a list parameter, repeated or comma-separated.
+func list(q url.Values, key string) []string {
+	var out []string
+	for _, v := range q[key] {
+		for e := range strings.SplitSeq(v, ",") {
+			if e != "" {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// listIntegrations serves GET /api/v2/integrations
+// (IntegrationEntityListing): paged, in creation order, filtered by
+// integrationType, ids and reportedState, with expand=config.current.
 func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request, _ string) {
 	q := r.URL.Query()
 	p, err := parsePaging(q)
@@ -30,16 +37,17 @@ func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request, _ stri
 		return
 	}
 	expand := expandConfig(q)
-	typeID := q.Get("integrationType")
-	var ids []string
-	for _, v := range q["ids"] {
-		ids = append(ids, strings.Split(v, ",")...)
+	typeID, state, ids := q.Get("integrationType"), q.Get("reportedState"), list(q, "ids")
+	if len(ids) > 100 {
+		writeErr(w, errorf(http.StatusBadRequest, "ids lists %d integrations: at most 100", len(ids)))
+		return
 	}
-	all, _ := view(s, func(o *org) ([]api.Integration, error) {
-		out := []api.Integration{}
+	all, _ := view(s, func(o *org) ([]Integration, error) {
+		out := []Integration{}
 		for _, i := range o.integrations {
-			if (typeID == "" || i.typeID == typeID) && (len(ids) == 0 || slices.Contains(ids, i.id)) {
-				out = append(out, i.wire(expand))
+			if (typeID == "" || i.typeID == typeID) && (len(ids) == 0 || slices.Contains(ids, i.id)) &&
+				(state == "" || strings.EqualFold(state, i.reported.Code)) {
+				out = append(out, o.wire(i, expand))
 			}
 		}
 		return out, nil
@@ -47,41 +55,54 @@ func (s *Server) listIntegrations(w http.ResponseWriter, r *http.Request, _ stri
 	writeJSON(w, http.StatusOK, page(p, all, r.URL))
 }
 
-// createIntegration serves POST /api/v2/integrations {name,
-// integrationType: {id}}.
+// createIntegration serves POST /api/v2/integrations
+// (CreateIntegrationRequest → Integration).
 func (s *Server) createIntegration(w http.ResponseWriter, r *http.Request, _ string) {
-	var body struct {
-		Name            string  `json:"name"`
-		IntegrationType api.Ref `json:"integrationType"`
-	}
+	var body CreateIntegrationRequest
 	if !decode(w, r, &body) {
 		return
 	}
-	v, err := update(s, func(o *org) (api.Integration, error) {
-		i, err := o.createIntegration(body.Name, body.IntegrationType.ID)
+	v, err := update(s, func(o *org) (Integration, error) {
+		i, err := o.createIntegration(body)
 		if err != nil {
-			return api.Integration{}, err
+			return Integration{}, err
 		}
-		return i.wire(false), nil
+		return o.wire(i, false), nil
 	})
+	if err == nil {
+		s.lag.created(v.ID)
+	}
 	reply(w, http.StatusOK, v, err)
 }
 
-// getIntegration serves GET /api/v2/integrations/{id}, with
-// expand=config.current.
+// getIntegration serves GET /api/v2/integrations/{id} (Integration), with
+// expand=config.current, and the lag.
 func (s *Server) getIntegration(w http.ResponseWriter, r *http.Request, id string) {
 	expand := expandConfig(r.URL.Query())
-	v, err := view(s, func(o *org) (api.Integration, error) {
+	if s.lag.hide(id) {
+		writeErr(w, errorf(http.StatusNotFound, "integration %s not found", id))
+		return
+	}
+	v, err := view(s, func(o *org) (Integration, error) {
 		i, err := o.integration(id)
 		if err != nil {
-			return api.Integration{}, err
+			return Integration{}, err
 		}
-		return i.wire(expand), nil
+		return o.wire(i, expand), nil
 	})
+	if err != nil {
+		if g, ok := s.lag.ghost(id); ok {
+			v, err = g, nil
+			if !expand {
+				v.Config = nil
+			}
+		}
+	}
 	reply(w, http.StatusOK, v, err)
 }
 
-// patchIntegration serves PATCH /api/v2/integrations/{id} {intendedState}.
+// patchIntegration serves PATCH /api/v2/integrations/{id}
+// ({intendedState} → Integration).
 func (s *Server) patchIntegration(w http.ResponseWriter, r *http.Request, id string) {
 	var body struct {
 		IntendedState string `json:"intendedState"`
@@ -89,40 +110,57 @@ func (s *Server) patchIntegration(w http.ResponseWriter, r *http.Request, id str
 	if !decode(w, r, &body) {
 		return
 	}
-	v, err := update(s, func(o *org) (api.Integration, error) {
+	v, err := update(s, func(o *org) (Integration, error) {
 		i, err := o.setState(id, body.IntendedState)
 		if err != nil {
-			return api.Integration{}, err
+			return Integration{}, err
 		}
-		return i.wire(false), nil
+		return o.wire(i, false), nil
 	})
 	reply(w, http.StatusOK, v, err)
 }
 
-// deleteIntegration serves DELETE /api/v2/integrations/{id}.
+// deleteIntegration serves DELETE /api/v2/integrations/{id}: the SDK's
+// deleteIntegration returns the Integration, so it answers 200 with the
+// integration as it was.
 func (s *Server) deleteIntegration(w http.ResponseWriter, _ *http.Request, id string) {
-	_, err := update(s, func(o *org) (struct{}, error) { return struct{}{}, o.deleteIntegration(id) })
-	reply(w, http.StatusNoContent, nil, err)
+	var withConfig Integration
+	v, err := update(s, func(o *org) (Integration, error) {
+		if i, err := o.integration(id); err == nil {
+			withConfig = o.wire(i, true)
+		}
+		return o.deleteIntegration(id)
+	})
+	if err == nil {
+		s.lag.deleted(withConfig)
+	}
+	reply(w, http.StatusOK, v, err)
 }
 
-// getConfig serves GET /api/v2/integrations/{id}/config/current.
+// getConfig serves GET /api/v2/integrations/{id}/config/current
+// (IntegrationConfiguration), with the lag.
 func (s *Server) getConfig(w http.ResponseWriter, _ *http.Request, id string) {
-	v, err := view(s, func(o *org) (api.Configuration, error) {
+	if s.lag.hide(id) {
+		writeErr(w, errorf(http.StatusNotFound, "integration %s not found", id))
+		return
+	}
+	v, err := view(s, func(o *org) (IntegrationConfiguration, error) {
 		i, err := o.integration(id)
 		if err != nil {
-			return api.Configuration{}, err
+			return IntegrationConfiguration{}, err
 		}
-		return i.config, nil
+		return o.wireConfig(i), nil
 	})
 	reply(w, http.StatusOK, v, err)
 }
 
-// putConfig serves PUT /api/v2/integrations/{id}/config/current.
+// putConfig serves PUT /api/v2/integrations/{id}/config/current
+// (IntegrationConfiguration → IntegrationConfiguration).
 func (s *Server) putConfig(w http.ResponseWriter, r *http.Request, id string) {
-	var body api.Configuration
+	var body IntegrationConfiguration
 	if !decode(w, r, &body) {
 		return
 	}
-	v, err := update(s, func(o *org) (api.Configuration, error) { return o.putConfig(id, body) })
+	v, err := update(s, func(o *org) (IntegrationConfiguration, error) { return o.putConfig(id, body) })
 	reply(w, http.StatusOK, v, err)
 }

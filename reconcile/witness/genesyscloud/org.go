@@ -2,14 +2,11 @@ package genesyscloud
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
-
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
+	"time"
 )
 
 // Integration states.
@@ -18,17 +15,28 @@ const (
 	disabled = "DISABLED"
 )
 
+// Reported states: the codes of IntegrationStatusInfo in the public API
+// reference (the SDK types code only as a string).
+var reportedCodes = map[string]string{
+	"ACTIVE":       "Active",
+	"ACTIVATING":   "Activating",
+	"INACTIVE":     "Inactive",
+	"DEACTIVATING": "Deactivating",
+	"ERROR":        "Error",
+}
+
 // org is the emulated organisation. Its slices are in creation order,
 // the order of every listing. It is not safe for concurrent use: the
 // Server guards it.
 type org struct {
 	cat    *catalog
+	now    func() time.Time
 	seed   int64  // with nextID, makes ids repeatable
 	nextID uint64 // ids made so far; survives restarts through the state file
 
 	integrations []*integration
 	credentials  []*credential
-	actions      []api.Action
+	actions      []action
 }
 
 // integration is one integration. Its name and notes are its current
@@ -37,20 +45,41 @@ type integration struct {
 	id     string
 	typeID string
 	state  string // enabled or disabled
-	// config is replaced whole on every change, never modified in place,
-	// so a copy handed out under the lock stays valid after.
-	config api.Configuration
+	// reported is replaced whole on every change, never modified in place.
+	reported IntegrationStatusInfo
+	config   config
+}
+
+// config is an integration's current configuration. It is replaced whole
+// on every change, never modified in place, so a copy handed out under
+// the lock stays valid after.
+type config struct {
+	name, notes          string
+	version              int
+	properties, advanced map[string]any
+	credentials          map[string]string // slot → credential id
 }
 
 // credential is one credential. fields are its secret values: they are
 // never written in an answer or the state file, and are nil after a load.
 type credential struct {
 	id, name, typ string
+	seq           uint64 // creation order, what the listing's cursors hold
+	created       string
+	modified      string
 	fields        map[string]string
 	sum           string // hex SHA-256 of id and fields; what the state file keeps
 }
 
-func newOrg(cat *catalog, seed int64) *org { return &org{cat: cat, seed: seed} }
+// action is a data action, or an auth action (auth) an integration made.
+type action struct {
+	id, name, integrationID string
+	auth                    bool
+}
+
+func newOrg(cat *catalog, seed int64, now func() time.Time) *org {
+	return &org{cat: cat, seed: seed, now: now}
+}
 
 // newID returns a fresh id shaped like a UUID v4, derived from the seed
 // and a counter so that the same requests make the same ids.
@@ -62,30 +91,10 @@ func (o *org) newID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// wire returns the integration as the API sends it; expand adds its
-// configuration.
-func (i *integration) wire(expand bool) api.Integration {
-	code := "INACTIVE"
-	if i.state == enabled {
-		code = "ACTIVE"
-	}
-	out := api.Integration{
-		ID:              i.id,
-		Name:            i.config.Name,
-		IntegrationType: api.Ref{ID: i.typeID},
-		Notes:           i.config.Notes,
-		IntendedState:   i.state,
-		ReportedState:   &api.State{Code: code},
-	}
-	if expand {
-		c := i.config
-		out.Config = &api.Config{Current: &c}
-	}
-	return out
-}
-
-func (c *credential) wire() api.CredentialInfo {
-	return api.CredentialInfo{ID: c.id, Name: c.name, Type: api.TypeName{Name: c.typ}}
+// timestamp is the time now as the API writes dates: ISO-8601 in UTC with
+// milliseconds (yyyy-MM-ddTHH:mm:ss.SSSZ, the SDK's documentation).
+func (o *org) timestamp() string {
+	return o.now().UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
 func (o *org) integration(id string) (*integration, error) {
@@ -106,164 +115,139 @@ func (o *org) credential(id string) (*credential, error) {
 	return nil, errorf(http.StatusNotFound, "credential %s not found", id)
 }
 
-// createIntegration adds a disabled integration of type typeID with an
-// empty configuration at version 1. Names need not be unique.
-func (o *org) createIntegration(name, typeID string) (*integration, error) {
+// wire returns the integration as the API sends it; expand adds its
+// configuration.
+func (o *org) wire(i *integration, expand bool) Integration {
+	t := o.cat.typeByID[i.typeID]
+	rs := i.reported
+	if rs.Detail != nil {
+		d := *rs.Detail
+		rs.Detail = &d
+	}
+	out := Integration{
+		ID:              i.id,
+		Name:            i.config.name,
+		IntegrationType: IntegrationType{ID: t.ID, Name: t.Name, SelfURI: "/api/v2/integrations/types/" + t.ID},
+		Notes:           i.config.notes,
+		IntendedState:   i.state,
+		ReportedState:   &rs,
+		SelfURI:         "/api/v2/integrations/" + i.id,
+	}
+	if expand {
+		c := o.wireConfig(i)
+		out.Config = &IntegrationConfigurationInfo{Current: &c}
+	}
+	return out
+}
+
+// wireConfig returns the integration's configuration as the API sends
+// it: each slot's credential a full CredentialInfo. A credential deleted
+// since it was attached is only its id (what the API does then is
+// unconfirmed).
+func (o *org) wireConfig(i *integration) IntegrationConfiguration {
+	c := i.config
+	out := IntegrationConfiguration{
+		ID:          i.id, // unconfirmed: the SDK says only that id is optional
+		Name:        c.name,
+		Version:     c.version,
+		Properties:  cloneJSON(c.properties),
+		Advanced:    cloneJSON(c.advanced),
+		Notes:       c.notes,
+		Credentials: map[string]CredentialInfo{},
+		SelfURI:     "/api/v2/integrations/" + i.id + "/config/current",
+	}
+	for slot, id := range c.credentials {
+		if cr, err := o.credential(id); err == nil {
+			out.Credentials[slot] = cr.info()
+		} else {
+			out.Credentials[slot] = CredentialInfo{ID: id}
+		}
+	}
+	return out
+}
+
+// info returns the credential as CredentialInfo: never its fields.
+func (c *credential) info() CredentialInfo {
+	return CredentialInfo{ID: c.id, Name: c.name, CreatedDate: c.created, ModifiedDate: c.modified,
+		Type: CredentialType{Name: c.typ}, SelfURI: "/api/v2/integrations/credentials/" + c.id}
+}
+
+func (a action) wire() Action {
+	return Action{ID: a.id, Name: a.name, IntegrationID: a.integrationID, SelfURI: "/api/v2/integrations/actions/" + a.id}
+}
+
+// cloneJSON deep-copies a decoded JSON object, never returning nil.
+func cloneJSON(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneValue(v)
+	}
+	return out
+}
+
+func cloneValue(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		return cloneJSON(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = cloneValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+// addAction adds a data action, or an auth action, to an integration.
+func (o *org) addAction(integrationID, name string, auth bool) (action, error) {
 	if name == "" {
-		return nil, errorf(http.StatusBadRequest, "an integration needs a name")
-	}
-	t, ok := o.cat.typeByID[typeID]
-	if !ok {
-		return nil, errorf(http.StatusBadRequest, "integration type %q does not exist", typeID)
-	}
-	if t.MaxInstances > 0 {
-		n := 0
-		for _, i := range o.integrations {
-			if i.typeID == typeID {
-				n++
-			}
-		}
-		if n >= t.MaxInstances {
-			return nil, errorf(http.StatusBadRequest,
-				"the org already has %d integrations of type %s, its maxInstances: the maximum number of instances has been reached", n, typeID)
-		}
-	}
-	i := &integration{id: o.newID(), typeID: typeID, state: disabled, config: api.Configuration{
-		Name:        name,
-		Version:     1,
-		Properties:  map[string]any{},
-		Advanced:    map[string]any{},
-		Credentials: map[string]api.CredentialRef{},
-	}}
-	o.integrations = append(o.integrations, i)
-	return i, nil
-}
-
-// setState sets an integration's intendedState.
-func (o *org) setState(id, state string) (*integration, error) {
-	i, err := o.integration(id)
-	if err != nil {
-		return nil, err
-	}
-	if state != enabled && state != disabled {
-		return nil, errorf(http.StatusBadRequest, "intendedState must be %s or %s, not %q", enabled, disabled, state)
-	}
-	i.state = state
-	return i, nil
-}
-
-// deleteIntegration removes an integration and its actions. Its
-// credentials stay, as orphans, as in the API.
-func (o *org) deleteIntegration(id string) error {
-	if _, err := o.integration(id); err != nil {
-		return err
-	}
-	o.integrations = slices.DeleteFunc(o.integrations, func(i *integration) bool { return i.id == id })
-	o.actions = slices.DeleteFunc(o.actions, func(a api.Action) bool { return a.IntegrationID == id })
-	return nil
-}
-
-// putConfig replaces an integration's configuration if c.Version is the
-// current one, and returns the new configuration, one version up.
-func (o *org) putConfig(id string, c api.Configuration) (api.Configuration, error) {
-	i, err := o.integration(id)
-	if err != nil {
-		return api.Configuration{}, err
-	}
-	if c.Version != i.config.Version {
-		return api.Configuration{}, errorf(http.StatusConflict,
-			"version %d does not match the current version %d of the configuration of integration %s", c.Version, i.config.Version, id)
-	}
-	if c.Name == "" {
-		return api.Configuration{}, errorf(http.StatusBadRequest, "a configuration needs a name")
-	}
-	for _, slot := range slices.Sorted(maps.Keys(c.Credentials)) {
-		if _, err := o.credential(c.Credentials[slot].ID); err != nil {
-			return api.Configuration{}, errorf(http.StatusBadRequest, "credentials.%s: credential %q does not exist", slot, c.Credentials[slot].ID)
-		}
-	}
-	c.Version = i.config.Version + 1
-	if c.Properties == nil {
-		c.Properties = map[string]any{}
-	}
-	if c.Advanced == nil {
-		c.Advanced = map[string]any{}
-	}
-	if c.Credentials == nil {
-		c.Credentials = map[string]api.CredentialRef{}
-	}
-	i.config = c
-	return c, nil
-}
-
-// checkCredential validates a credential body.
-func (o *org) checkCredential(c api.Credential) error {
-	if c.Name == "" {
-		return errorf(http.StatusBadRequest, "a credential needs a name")
-	}
-	if !o.cat.credentialType[c.Type.Name] {
-		return errorf(http.StatusBadRequest, "credential type %q does not exist", c.Type.Name)
-	}
-	return nil
-}
-
-// createCredential adds a credential.
-func (o *org) createCredential(c api.Credential) (*credential, error) {
-	if err := o.checkCredential(c); err != nil {
-		return nil, err
-	}
-	cr := &credential{id: o.newID()}
-	cr.set(c)
-	o.credentials = append(o.credentials, cr)
-	return cr, nil
-}
-
-// putCredential replaces a credential's name, type and fields.
-func (o *org) putCredential(id string, c api.Credential) (*credential, error) {
-	cr, err := o.credential(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := o.checkCredential(c); err != nil {
-		return nil, err
-	}
-	cr.set(c)
-	return cr, nil
-}
-
-func (cr *credential) set(c api.Credential) {
-	cr.name, cr.typ = c.Name, c.Type.Name
-	cr.fields = maps.Clone(c.CredentialFields)
-	cr.sum = fieldsSum(cr.id, cr.fields)
-}
-
-// fieldsSum is the SHA-256 of a credential's id and fields, in hex.
-func fieldsSum(id string, fields map[string]string) string {
-	b, _ := json.Marshal(fields) // sorted keys: canonical
-	h := sha256.New()
-	h.Write([]byte(id))
-	h.Write([]byte{0})
-	h.Write(b)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-func (o *org) deleteCredential(id string) error {
-	if _, err := o.credential(id); err != nil {
-		return err
-	}
-	o.credentials = slices.DeleteFunc(o.credentials, func(c *credential) bool { return c.id == id })
-	return nil
-}
-
-// addAction adds a data action to an integration.
-func (o *org) addAction(integrationID, name string) (api.Action, error) {
-	if name == "" {
-		return api.Action{}, errorf(http.StatusBadRequest, "an action needs a name")
+		return action{}, errorf(http.StatusBadRequest, "an action needs a name")
 	}
 	if _, err := o.integration(integrationID); err != nil {
-		return api.Action{}, errorf(http.StatusBadRequest, "integration %q does not exist", integrationID)
+		return action{}, errorf(http.StatusBadRequest, "integration %q does not exist", integrationID)
 	}
-	a := api.Action{ID: "custom_-_" + o.newID(), Name: name, IntegrationID: integrationID}
+	prefix := "custom_-_"
+	if auth {
+		prefix = "customAuth_-_" // the id of an auth action is invented
+	}
+	a := action{id: prefix + o.newID(), name: name, integrationID: integrationID, auth: auth}
 	o.actions = append(o.actions, a)
 	return a, nil
+}
+
+// setReported sets an integration's reported state; an empty message
+// means no detail.
+func (o *org) setReported(i *integration, code, message string) {
+	rs := IntegrationStatusInfo{Code: code, Effective: reportedCodes[code], LastUpdated: o.timestamp()}
+	if message != "" {
+		rs.Detail = &MessageInfo{Message: message}
+	}
+	i.reported = rs
+}
+
+// evaluate sets the reported state that follows from the intended state:
+// INACTIVE when disabled; when enabled, ACTIVE, or ERROR when a required
+// slot is empty or its credential is gone.
+func (o *org) evaluate(i *integration) {
+	if i.state != enabled {
+		o.setReported(i, "INACTIVE", "")
+		return
+	}
+	t := o.cat.typeByID[i.typeID]
+	for _, slot := range slices.Sorted(maps.Keys(t.Credentials)) {
+		if !t.Credentials[slot].Required {
+			continue
+		}
+		id, ok := i.config.credentials[slot]
+		if !ok {
+			o.setReported(i, "ERROR", fmt.Sprintf("the required credential %s is not configured", slot))
+			return
+		}
+		if _, err := o.credential(id); err != nil {
+			o.setReported(i, "ERROR", fmt.Sprintf("the credential %s of slot %s does not exist", id, slot))
+			return
+		}
+	}
+	o.setReported(i, "ACTIVE", "")
 }

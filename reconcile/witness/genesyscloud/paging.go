@@ -4,14 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
-// Paging limits of the listings.
+// Paging limits of the entity listings (pageSize / pageNumber).
 const (
-	defaultPageSize = 25
-	maxPageSize     = 100 // larger page sizes are capped, not refused
+	defaultPageSize = 25  // the SDK's documented default
+	maxPageSize     = 100 // genesys-api.md: 100 is known to work; larger is capped, not refused
 )
 
 // paging is a listing's pageSize and pageNumber (1-based).
@@ -40,19 +38,8 @@ func parsePaging(q url.Values) (paging, error) {
 	return p, nil
 }
 
-// pageBody is a paged answer: api.Page and the navigation URIs the API
-// adds.
-type pageBody[T any] struct {
-	api.Page[T]
-	FirstURI    string `json:"firstUri"`
-	SelfURI     string `json:"selfUri"`
-	LastURI     string `json:"lastUri"`
-	NextURI     string `json:"nextUri,omitempty"`
-	PreviousURI string `json:"previousUri,omitempty"`
-}
-
 // page returns the page p of all, its URIs built from u (the request's).
-func page[T any](p paging, all []T, u *url.URL) pageBody[T] {
+func page[T any](p paging, all []T, u *url.URL) EntityListing[T] {
 	total := len(all)
 	count := (total + p.size - 1) / p.size
 	lo := min((p.number-1)*p.size, total)
@@ -65,8 +52,8 @@ func page[T any](p paging, all []T, u *url.URL) pageBody[T] {
 		q.Set("pageNumber", strconv.Itoa(n))
 		return u.Path + "?" + q.Encode()
 	}
-	b := pageBody[T]{
-		Page:     api.Page[T]{Entities: entities, PageSize: p.size, PageNumber: p.number, PageCount: count, Total: total},
+	b := EntityListing[T]{
+		Entities: entities, PageSize: p.size, PageNumber: p.number, PageCount: count, Total: total,
 		FirstURI: uri(1),
 		SelfURI:  uri(p.number),
 		LastURI:  uri(max(count, 1)),

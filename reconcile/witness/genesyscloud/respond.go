@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
+	"strings"
 )
 
 // maxBody caps a request body.
@@ -17,27 +16,24 @@ const maxBody = 1 << 20
 // the API sends with it.
 type apiError struct {
 	status  int
-	code    string // empty: the code that goes with status
 	message string
 }
 
 func (e *apiError) Error() string { return e.message }
 
-// errorf returns an apiError with the usual code for status.
+// errorf returns an apiError.
 func errorf(status int, format string, args ...any) *apiError {
 	return &apiError{status: status, message: fmt.Sprintf(format, args...)}
 }
 
-// codes are the ErrorBody codes the API uses for each status.
-var codes = map[int]string{
-	http.StatusBadRequest:          "bad.request",
-	http.StatusUnauthorized:        "authentication.required",
-	http.StatusNotFound:            "not.found",
-	http.StatusMethodNotAllowed:    "method.not.allowed",
-	http.StatusConflict:            "conflict",
-	http.StatusTooManyRequests:     "too.many.requests",
-	http.StatusInternalServerError: "internal.server.error",
-	http.StatusServiceUnavailable:  "service.unavailable",
+// code is the ErrorBody code that goes with status: the status text,
+// lower case, words joined by dots ("bad.request", "not.found"). The
+// codes of the real API are not all known: these are unconfirmed.
+func code(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return strings.ToLower(strings.ReplaceAll(t, " ", "."))
+	}
+	return fmt.Sprintf("status.%d", status)
 }
 
 // writeJSON answers status with v as JSON.
@@ -54,11 +50,7 @@ func writeErr(w http.ResponseWriter, err error) {
 	if !errors.As(err, &e) {
 		e = errorf(http.StatusInternalServerError, "%v", err)
 	}
-	code := e.code
-	if code == "" {
-		code = codes[e.status]
-	}
-	writeJSON(w, e.status, api.ErrorBody{Status: e.status, Code: code, Message: e.message})
+	writeJSON(w, e.status, ErrorBody{Status: e.status, Code: code(e.status), Message: e.message})
 }
 
 // reply answers v with status, or err when it is not nil.

@@ -2,22 +2,22 @@ package genesyscloud
 
 import (
 	"net/http"
-
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
-// routes registers every endpoint.
+// routes registers every endpoint. The paths, methods and query
+// parameters are the SDK's (src/purecloud-platform-client-v2/api/IntegrationsApi.js).
 func (s *Server) routes() {
 	a := &s.api
 	a.handle("POST", "/oauth/token", s.oauthToken)
 	a.handle("GET", "/api/v2/integrations/types", s.listIntegrationTypes)
+	a.handle("GET", "/api/v2/integrations/types/{id}", s.getIntegrationType)
 	a.handle("GET", "/api/v2/integrations", s.listIntegrations)
 	a.handle("POST", "/api/v2/integrations", s.createIntegration)
 	a.handle("GET", "/api/v2/integrations/{id}", s.getIntegration)
 	a.handle("PATCH", "/api/v2/integrations/{id}", s.patchIntegration)
 	a.handle("DELETE", "/api/v2/integrations/{id}", s.deleteIntegration)
-	a.handle("GET", "/api/v2/integrations/{id}/config/current", s.getConfig)
-	a.handle("PUT", "/api/v2/integrations/{id}/config/current", s.putConfig)
+	a.handle("GET", configPattern, s.getConfig)
+	a.handle("PUT", configPattern, s.putConfig)
 	a.handle("GET", "/api/v2/integrations/credentials/types", s.listCredentialTypes)
 	a.handle("GET", "/api/v2/integrations/credentials/listing", s.listCredentials)
 	a.handle("POST", "/api/v2/integrations/credentials", s.createCredential)
@@ -25,51 +25,66 @@ func (s *Server) routes() {
 	a.handle("PUT", "/api/v2/integrations/credentials/{id}", s.putCredential)
 	a.handle("DELETE", "/api/v2/integrations/credentials/{id}", s.deleteCredential)
 	a.handle("GET", "/api/v2/integrations/actions", s.listActions)
-
-	e := &s.admin
-	e.handle("GET", "/emulator/stats", func(w http.ResponseWriter, _ *http.Request, _ string) {
-		writeJSON(w, http.StatusOK, s.Stats())
-	})
-	e.handle("POST", "/emulator/reset", func(w http.ResponseWriter, _ *http.Request, _ string) {
-		reply(w, http.StatusNoContent, nil, s.reset())
-	})
-	e.handle("POST", "/emulator/actions", s.postAction)
+	s.adminRoutes()
 }
 
-// postAction serves POST /emulator/actions {integrationId, name}.
-func (s *Server) postAction(w http.ResponseWriter, r *http.Request, _ string) {
-	var body api.Action
-	if !decode(w, r, &body) {
-		return
-	}
-	a, err := update(s, func(o *org) (api.Action, error) { return o.addAction(body.IntegrationID, body.Name) })
-	reply(w, http.StatusOK, a, err)
-}
-
-// listActions serves GET /api/v2/integrations/actions, paged, in creation
-// order. There are no auth actions, so includeAuthActions changes nothing.
+// listActions serves GET /api/v2/integrations/actions
+// (ActionEntityListing), paged, in creation order; auth actions only with
+// includeAuthActions=true (the SDK: "Whether or not to include
+// authentication actions in the response", default false).
 func (s *Server) listActions(w http.ResponseWriter, r *http.Request, _ string) {
-	p, err := parsePaging(r.URL.Query())
+	q := r.URL.Query()
+	p, err := parsePaging(q)
 	if err != nil {
 		writeErr(w, err)
 		return
 	}
-	all, _ := view(s, func(o *org) ([]api.Action, error) { return append([]api.Action(nil), o.actions...), nil })
+	auth := q.Get("includeAuthActions") == "true"
+	all, _ := view(s, func(o *org) ([]Action, error) {
+		out := []Action{}
+		for _, a := range o.actions {
+			if auth || !a.auth {
+				out = append(out, a.wire())
+			}
+		}
+		return out, nil
+	})
 	writeJSON(w, http.StatusOK, page(p, all, r.URL))
 }
 
-// listIntegrationTypes serves GET /api/v2/integrations/types, paged.
+// listIntegrationTypes serves GET /api/v2/integrations/types
+// (IntegrationTypeEntityListing), paged, in the catalogue's order.
 func (s *Server) listIntegrationTypes(w http.ResponseWriter, r *http.Request, _ string) {
 	p, err := parsePaging(r.URL.Query())
 	if err != nil {
 		writeErr(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, page(p, s.cat.types, r.URL))
+	all := make([]IntegrationType, 0, len(s.cat.types))
+	for _, t := range s.cat.types {
+		all = append(all, wireIntegrationType(t))
+	}
+	writeJSON(w, http.StatusOK, page(p, all, r.URL))
 }
 
-// listCredentialTypes serves GET /api/v2/integrations/credentials/types: a
-// bare array, as the API now answers.
+// getIntegrationType serves GET /api/v2/integrations/types/{id}
+// (IntegrationType).
+func (s *Server) getIntegrationType(w http.ResponseWriter, _ *http.Request, id string) {
+	t, ok := s.cat.typeByID[id]
+	if !ok {
+		writeErr(w, errorf(http.StatusNotFound, "integration type %s not found", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, wireIntegrationType(t))
+}
+
+// listCredentialTypes serves GET /api/v2/integrations/credentials/types:
+// a bare array of CredentialType (the SDK's getIntegrationsCredentialsTypes
+// returns Array<Models.CredentialType>).
 func (s *Server) listCredentialTypes(w http.ResponseWriter, _ *http.Request, _ string) {
-	writeJSON(w, http.StatusOK, s.cat.credentialTypes)
+	all := make([]CredentialType, 0, len(s.cat.credTypes))
+	for _, ct := range s.cat.credTypes {
+		all = append(all, wireCredentialType(ct))
+	}
+	writeJSON(w, http.StatusOK, all)
 }

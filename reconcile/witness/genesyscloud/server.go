@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
 // Options configure a Server.
@@ -17,6 +15,9 @@ type Options struct {
 	// ClientID and ClientSecret are the only OAuth client /oauth/token
 	// accepts. Both are required.
 	ClientID, ClientSecret string
+	// Catalog is the integration and credential types the org offers;
+	// nil means DefaultCatalog(). New copies it.
+	Catalog *Catalog
 	// FaultRate is the fraction, in [0, 1], of /oauth/token and /api/v2
 	// requests answered with 500, 503 or a dropped connection.
 	FaultRate float64
@@ -25,6 +26,12 @@ type Options struct {
 	RateLimit int
 	// Latency is added to each /oauth/token and /api/v2 answer.
 	Latency time.Duration
+	// Lag is the eventual consistency, in requests: the first Lag GETs of
+	// a new integration (/api/v2/integrations/{id} or its
+	// /config/current) answer 404, and the first Lag GETs of
+	// /api/v2/integrations/{id} after its DELETE still answer it. 0 means
+	// none.
+	Lag int
 	// Seed makes the faults, and the ids, repeatable.
 	Seed int64
 	// StatePath, if set, is a JSON file the org is loaded from at start
@@ -48,11 +55,14 @@ type Stats struct {
 type Server struct {
 	opts    Options
 	cat     *catalog
+	now     func() time.Time
 	api     router // /oauth/token and /api/v2
 	admin   router // /emulator
 	tokens  tokens
 	faults  *faults
 	limiter *limiter
+	script  script
+	lag     *lag
 
 	mu  sync.Mutex // guards org and the state file
 	org *org
@@ -77,19 +87,32 @@ func New(opts Options) (*Server, error) {
 	if opts.Latency < 0 {
 		errs = append(errs, fmt.Errorf("the latency must not be negative, not %v", opts.Latency))
 	}
+	if opts.Lag < 0 {
+		errs = append(errs, fmt.Errorf("the lag must not be negative, not %d", opts.Lag))
+	}
+	c := DefaultCatalog()
+	if opts.Catalog != nil {
+		c = *opts.Catalog
+	}
+	cat, err := newCatalog(c)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	s := &Server{
 		opts:     opts,
-		cat:      newCatalog(),
+		cat:      cat,
+		now:      time.Now,
 		faults:   newFaults(opts.FaultRate, opts.Seed),
 		limiter:  newLimiter(opts.RateLimit),
+		lag:      newLag(opts.Lag),
 		requests: map[string]int{},
 	}
-	s.org = newOrg(s.cat, opts.Seed)
+	s.org = newOrg(cat, opts.Seed, s.now)
 	if opts.StatePath != "" {
-		o, err := loadState(opts.StatePath, s.cat, opts.Seed)
+		o, err := loadState(opts.StatePath, s.org)
 		if err != nil {
 			return nil, fmt.Errorf("emulator: %w", err)
 		}
@@ -100,7 +123,8 @@ func New(opts Options) (*Server, error) {
 }
 
 // ServeHTTP answers r: /emulator directly; /oauth/token and /api/v2 after
-// counting, rate limiting, faults and latency; anything else 404.
+// counting, rate limiting, scripted and random faults and latency;
+// anything else 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	if path == "/emulator" || strings.HasPrefix(path, "/emulator/") {
@@ -114,9 +138,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _, pattern, _ := s.api.match(r.Method, path)
 	s.count(r.Method + " " + pattern)
 	ok, retryAfter := s.limiter.take()
-	f := s.faults.draw()
+	f := s.faults.draw() // drawn for every request, so the sequence is the seed's
 	if !sleep(r.Context(), s.opts.Latency) {
 		return // the client is gone
+	}
+	if status, scripted := s.script.take(r.Method, pattern); scripted {
+		answerScripted(w, r.Method, pattern, status)
+		return
 	}
 	switch {
 	case !ok:
@@ -159,9 +187,10 @@ func (s *Server) Stats() Stats {
 	return Stats{Requests: req, Integrations: len(s.org.integrations), Credentials: len(s.org.credentials)}
 }
 
-// Reset empties the org and the request counts, and starts the ids, the
-// faults and the rate limit over, as if the Server were new and the state
-// file empty (which it saves). Tokens already issued stay valid.
+// Reset empties the org and the request counts, forgets the scripted
+// faults and the lag, and starts the ids, the random faults and the rate
+// limit over, as if the Server were new and the state file empty (which
+// it saves). Tokens already issued stay valid.
 func (s *Server) Reset() { _ = s.reset() }
 
 func (s *Server) reset() error {
@@ -170,20 +199,37 @@ func (s *Server) reset() error {
 	s.statsMu.Unlock()
 	s.faults.reset()
 	s.limiter.reset()
+	s.script.reset()
+	s.lag.reset()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.org = newOrg(s.cat, s.opts.Seed)
+	s.org = newOrg(s.cat, s.opts.Seed, s.now)
 	return s.save()
 }
 
 // AddAction adds a data action named name to an integration, as a person
 // would in the admin UI, and returns its id.
 func (s *Server) AddAction(integrationID, name string) (string, error) {
-	a, err := update(s, func(o *org) (api.Action, error) { return o.addAction(integrationID, name) })
+	a, err := update(s, func(o *org) (action, error) { return o.addAction(integrationID, name, false) })
 	if err != nil {
 		return "", fmt.Errorf("emulator: %w", err)
 	}
-	return a.ID, nil
+	return a.id, nil
+}
+
+// SetReportedState sets an integration's reportedState, as the
+// integration itself would report it: code is ACTIVE, ACTIVATING,
+// INACTIVE, DEACTIVATING or ERROR, message (if not empty) its
+// detail.message. The next PATCH or configuration PUT of an enabled
+// integration sets it again.
+func (s *Server) SetReportedState(integrationID, code, message string) error {
+	_, err := update(s, func(o *org) (struct{}, error) {
+		return struct{}{}, o.setReportedState(integrationID, code, message)
+	})
+	if err != nil {
+		return fmt.Errorf("emulator: %w", err)
+	}
+	return nil
 }
 
 // Token issues an access token as POST /oauth/token does, but outside the

@@ -9,15 +9,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
 // orgView is everything a client can read of an org.
 type orgView struct {
-	Integrations api.Page[api.Integration]
-	Credentials  []api.CredentialInfo
-	Actions      api.Page[api.Action]
+	Integrations genesyscloud.IntegrationEntityListing
+	Credentials  genesyscloud.CredentialInfoCursorListing
+	Actions      genesyscloud.ActionEntityListing
 }
 
 func (e *env) view() orgView {
@@ -25,7 +24,7 @@ func (e *env) view() orgView {
 	var v orgView
 	e.do("GET", "/api/v2/integrations?pageSize=100&expand=config.current", nil, 200, &v.Integrations)
 	e.do("GET", "/api/v2/integrations/credentials/listing", nil, 200, &v.Credentials)
-	e.do("GET", "/api/v2/integrations/actions?pageSize=100", nil, 200, &v.Actions)
+	e.do("GET", "/api/v2/integrations/actions?pageSize=100&includeAuthActions=true", nil, 200, &v.Actions)
 	return v
 }
 
@@ -35,13 +34,18 @@ func TestStateRoundTrip(t *testing.T) {
 	a := newEnv(t, genesyscloud.Options{StatePath: state, Seed: 5})
 	i := a.createIntegration("z", zendesk)
 	a.createIntegration("w", webServices)
-	c := a.createCredential("z", "zendeskApiToken", map[string]string{"apiToken": "tok-SECRET"})
-	a.createCredential("orphan", "basicAuth", map[string]string{"password": "pw-SECRET"})
+	w := a.createIntegration("w2", webServices)
+	c := a.createCredential("z", "zendeskApiToken", zendeskFields("tok-SECRET"))
+	a.createCredential("orphan", "basicAuth", map[string]string{"userName": "u", "password": "pw-SECRET"})
+	o := a.createCredential("o", "userDefinedOAuth", map[string]string{"clientSecret": "oauth-SECRET"})
 	cfg := a.config(i.ID)
-	cfg.Notes, cfg.Properties = "n", map[string]any{"k": "v", "n": 2.0}
-	cfg.Credentials = map[string]api.CredentialRef{"zendeskApiToken": {ID: c.ID, Type: "zendeskApiToken"}}
-	a.do("PUT", "/api/v2/integrations/"+i.ID+"/config/current", cfg, 200, nil)
+	cfg.Notes, cfg.Properties = "n", map[string]any{"k": "v", "n": 2.0, "list": []any{"a", map[string]any{"b": true}}}
+	a.putConfig(i.ID, cfg, map[string]string{"zendeskApiToken": c.ID}, 200)
+	a.putConfig(w.ID, a.config(w.ID), map[string]string{"basicAuth": o.ID}, 200) // and an auth action
 	a.do("PATCH", "/api/v2/integrations/"+i.ID, map[string]string{"intendedState": "ENABLED"}, 200, nil)
+	if err := a.srv.SetReportedState(w.ID, "ERROR", "reported by the test"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.srv.AddAction(i.ID, "Get ticket"); err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +55,15 @@ func TestStateRoundTrip(t *testing.T) {
 	if d := cmp.Diff(want, b.view()); d != "" {
 		t.Errorf("org after a restart (-before +after):\n%s", d)
 	}
-	if s := b.srv.Stats(); s.Integrations != 2 || s.Credentials != 2 {
+	if len(want.Actions.Entities) != 2 || len(want.Credentials.Entities) != 3 {
+		t.Errorf("the org before the restart: %+v", want)
+	}
+	if s := b.srv.Stats(); s.Integrations != 3 || s.Credentials != 3 {
 		t.Errorf("stats after a restart: %+v", s)
 	}
 	// A restarted credential can still be referenced and replaced.
-	b.do("PUT", "/api/v2/integrations/credentials/"+c.ID, api.Credential{Name: "z2", Type: api.TypeName{Name: "zendeskApiToken"}}, 200, nil)
+	b.do("PUT", "/api/v2/integrations/credentials/"+c.ID, credential("z2", "zendeskApiToken", zendeskFields("t")), 200, nil)
+	b.putConfig(i.ID, b.config(i.ID), map[string]string{"zendeskApiToken": c.ID}, 200)
 	// New ids do not collide with the loaded ones.
 	n := b.createIntegration("new", zendesk)
 	for _, old := range want.Integrations.Entities {
@@ -82,12 +90,13 @@ func TestStateRoundTrip(t *testing.T) {
 func TestStateFileErrors(t *testing.T) {
 	tests := map[string]string{
 		"not JSON":          `{`,
-		"unknown field":     `{"format":1,"extra":true}`,
-		"wrong format":      `{"format":2}`,
-		"unknown type":      `{"format":1,"integrations":[{"id":"a","integrationType":{"id":"nope"},"intendedState":"DISABLED","config":{"name":"a","version":1}}]}`,
-		"duplicate id":      `{"format":1,"credentials":[{"id":"a","name":"a","type":{"name":"basicAuth"}},{"id":"a","name":"b","type":{"name":"basicAuth"}}]}`,
-		"orphan action":     `{"format":1,"actions":[{"id":"x","name":"x","integrationId":"nope"}]}`,
-		"unknown cred type": `{"format":1,"credentials":[{"id":"a","name":"a","type":{"name":"nope"}}]}`,
+		"unknown field":     `{"format":2,"extra":true}`,
+		"old format":        `{"format":1}`,
+		"unknown type":      `{"format":2,"integrations":[{"id":"a","typeId":"nope","intendedState":"DISABLED","config":{"name":"a","version":1}}]}`,
+		"bad state":         `{"format":2,"integrations":[{"id":"a","typeId":"imap-server","intendedState":"ON","config":{"name":"a","version":1}}]}`,
+		"duplicate id":      `{"format":2,"credentials":[{"id":"a","name":"a","type":"basicAuth"},{"id":"a","name":"b","type":"basicAuth"}]}`,
+		"orphan action":     `{"format":2,"actions":[{"id":"x","name":"x","integrationId":"nope"}]}`,
+		"unknown cred type": `{"format":2,"credentials":[{"id":"a","name":"a","type":"nope"}]}`,
 	}
 	for name, content := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -106,7 +115,7 @@ func TestStateFileErrors(t *testing.T) {
 	if _, err := os.Stat(path); err == nil {
 		t.Error("the state file exists before any write")
 	}
-	e.createCredential("c", "basicAuth", nil)
+	e.createCredential("c", "userDefined", nil)
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("no state file after a write: %v", err)
 	}

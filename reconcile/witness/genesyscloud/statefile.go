@@ -9,39 +9,59 @@ import (
 	"os"
 
 	"github.com/reconcile-dev/reconcile/reconcile/atomicfile"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
 // stateFormat is the version of the state file's layout.
-const stateFormat = 1
+const stateFormat = 2
 
-// stateFile is the org on disk. It holds no secret: a credential's fields
-// are kept as a SHA-256, enough to know the credential exists.
+// stateFile is the org on disk, in the emulator's own layout (not a wire
+// shape). It holds no secret: a credential's fields are kept as a
+// SHA-256 of its id and fields, enough to know the credential exists.
 type stateFile struct {
 	Format       int                `json:"format"`
 	NextID       uint64             `json:"nextId"`
 	Integrations []stateIntegration `json:"integrations"`
 	Credentials  []stateCredential  `json:"credentials"`
-	Actions      []api.Action       `json:"actions"`
+	Actions      []stateAction      `json:"actions"`
 }
 
 type stateIntegration struct {
-	ID              string            `json:"id"`
-	IntegrationType api.Ref           `json:"integrationType"`
-	IntendedState   string            `json:"intendedState"`
-	Config          api.Configuration `json:"config"`
+	ID            string                `json:"id"`
+	TypeID        string                `json:"typeId"`
+	IntendedState string                `json:"intendedState"`
+	ReportedState IntegrationStatusInfo `json:"reportedState"`
+	Config        stateConfig           `json:"config"`
+}
+
+type stateConfig struct {
+	Name        string            `json:"name"`
+	Notes       string            `json:"notes"`
+	Version     int               `json:"version"`
+	Properties  map[string]any    `json:"properties"`
+	Advanced    map[string]any    `json:"advanced"`
+	Credentials map[string]string `json:"credentials"` // slot → credential id
 }
 
 type stateCredential struct {
-	ID           string       `json:"id"`
-	Name         string       `json:"name"`
-	Type         api.TypeName `json:"type"`
-	FieldsSHA256 string       `json:"fieldsSha256"`
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Type         string `json:"type"`
+	Seq          uint64 `json:"seq"`
+	CreatedDate  string `json:"createdDate"`
+	ModifiedDate string `json:"modifiedDate"`
+	FieldsSHA256 string `json:"fieldsSha256"`
 }
 
-// loadState reads the org from path; a missing file is an empty org.
-func loadState(path string, cat *catalog, seed int64) (*org, error) {
-	o := newOrg(cat, seed)
+type stateAction struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	IntegrationID string `json:"integrationId"`
+	Auth          bool   `json:"auth,omitempty"`
+}
+
+// loadState reads the org from path into o, an empty org; a missing file
+// leaves it empty. The types it names must be in o's catalogue.
+func loadState(path string, o *org) (*org, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return o, nil
@@ -69,37 +89,35 @@ func loadState(path string, cat *catalog, seed int64) (*org, error) {
 	}
 	for _, si := range st.Integrations {
 		id("integration", si.ID)
-		if _, ok := cat.typeByID[si.IntegrationType.ID]; !ok {
-			errs = append(errs, fmt.Errorf("integration %s: unknown type %q", si.ID, si.IntegrationType.ID))
+		if _, ok := o.cat.typeByID[si.TypeID]; !ok {
+			errs = append(errs, fmt.Errorf("integration %s: unknown type %q", si.ID, si.TypeID))
 		}
 		if si.IntendedState != enabled && si.IntendedState != disabled {
 			errs = append(errs, fmt.Errorf("integration %s: intendedState %q", si.ID, si.IntendedState))
 		}
 		c := si.Config
-		if c.Properties == nil {
-			c.Properties = map[string]any{}
+		creds := map[string]string{}
+		for slot, id := range c.Credentials {
+			creds[slot] = id
 		}
-		if c.Advanced == nil {
-			c.Advanced = map[string]any{}
-		}
-		if c.Credentials == nil {
-			c.Credentials = map[string]api.CredentialRef{}
-		}
-		o.integrations = append(o.integrations, &integration{id: si.ID, typeID: si.IntegrationType.ID, state: si.IntendedState, config: c})
+		o.integrations = append(o.integrations, &integration{id: si.ID, typeID: si.TypeID, state: si.IntendedState,
+			reported: si.ReportedState, config: config{name: c.Name, notes: c.Notes, version: c.Version,
+				properties: cloneJSON(c.Properties), advanced: cloneJSON(c.Advanced), credentials: creds}})
 	}
 	for _, sc := range st.Credentials {
 		id("credential", sc.ID)
-		if !cat.credentialType[sc.Type.Name] {
-			errs = append(errs, fmt.Errorf("credential %s: unknown type %q", sc.ID, sc.Type.Name))
+		if _, ok := o.cat.credTypeByName[sc.Type]; !ok {
+			errs = append(errs, fmt.Errorf("credential %s: unknown type %q", sc.ID, sc.Type))
 		}
-		o.credentials = append(o.credentials, &credential{id: sc.ID, name: sc.Name, typ: sc.Type.Name, sum: sc.FieldsSHA256})
+		o.credentials = append(o.credentials, &credential{id: sc.ID, name: sc.Name, typ: sc.Type, seq: sc.Seq,
+			created: sc.CreatedDate, modified: sc.ModifiedDate, sum: sc.FieldsSHA256})
 	}
 	for _, a := range st.Actions {
 		id("action", a.ID)
 		if !seen[a.IntegrationID] {
 			errs = append(errs, fmt.Errorf("action %s: unknown integration %q", a.ID, a.IntegrationID))
 		}
-		o.actions = append(o.actions, a)
+		o.actions = append(o.actions, action{id: a.ID, name: a.Name, integrationID: a.IntegrationID, auth: a.Auth})
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("load the state: %s: %w", path, err)
@@ -115,15 +133,19 @@ func (s *Server) save() error {
 	}
 	o := s.org
 	st := stateFile{Format: stateFormat, NextID: o.nextID,
-		Integrations: []stateIntegration{}, Credentials: []stateCredential{}, Actions: o.actions}
-	if st.Actions == nil {
-		st.Actions = []api.Action{}
-	}
+		Integrations: []stateIntegration{}, Credentials: []stateCredential{}, Actions: []stateAction{}}
 	for _, i := range o.integrations {
-		st.Integrations = append(st.Integrations, stateIntegration{ID: i.id, IntegrationType: api.Ref{ID: i.typeID}, IntendedState: i.state, Config: i.config})
+		c := i.config
+		st.Integrations = append(st.Integrations, stateIntegration{ID: i.id, TypeID: i.typeID, IntendedState: i.state,
+			ReportedState: i.reported, Config: stateConfig{Name: c.name, Notes: c.notes, Version: c.version,
+				Properties: c.properties, Advanced: c.advanced, Credentials: c.credentials}})
 	}
 	for _, c := range o.credentials {
-		st.Credentials = append(st.Credentials, stateCredential{ID: c.id, Name: c.name, Type: api.TypeName{Name: c.typ}, FieldsSHA256: c.sum})
+		st.Credentials = append(st.Credentials, stateCredential{ID: c.id, Name: c.name, Type: c.typ, Seq: c.seq,
+			CreatedDate: c.created, ModifiedDate: c.modified, FieldsSHA256: c.sum})
+	}
+	for _, a := range o.actions {
+		st.Actions = append(st.Actions, stateAction{ID: a.id, Name: a.name, IntegrationID: a.integrationID, Auth: a.auth})
 	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
 
@@ -13,7 +12,7 @@ func TestStats(t *testing.T) {
 	e := newEnv(t, genesyscloud.Options{})
 	a := e.createIntegration("a", zendesk)
 	b := e.createIntegration("b", zendesk)
-	e.createCredential("c", "basicAuth", nil)
+	e.createCredential("c", "userDefined", nil)
 	e.listIntegrations("")
 	e.listIntegrations("?pageNumber=2")
 	e.do("GET", "/api/v2/integrations/"+a.ID, nil, 200, nil)
@@ -73,7 +72,7 @@ func TestReset(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			e := newEnv(t, genesyscloud.Options{Seed: 3})
 			first := e.createIntegration("a", zendesk)
-			c := e.createCredential("c", "basicAuth", nil)
+			c := e.createCredential("c", "userDefined", nil)
 			if _, err := e.srv.AddAction(first.ID, "x"); err != nil {
 				t.Fatal(err)
 			}
@@ -89,12 +88,12 @@ func TestReset(t *testing.T) {
 			if p := e.listIntegrations(""); p.Total != 0 {
 				t.Errorf("%d integrations after reset", p.Total)
 			}
-			var creds []api.CredentialInfo
+			var creds genesyscloud.CredentialInfoCursorListing
 			e.do("GET", "/api/v2/integrations/credentials/listing", nil, 200, &creds)
-			var actions api.Page[api.Action]
+			var actions genesyscloud.ActionEntityListing
 			e.do("GET", "/api/v2/integrations/actions", nil, 200, &actions)
-			if len(creds) != 0 || actions.Total != 0 {
-				t.Errorf("after reset: credentials %v, actions %v", creds, actions.Entities)
+			if len(creds.Entities) != 0 || actions.Total != 0 {
+				t.Errorf("after reset: credentials %v, actions %v", creds.Entities, actions.Entities)
 			}
 			e.do("GET", "/api/v2/integrations/credentials/"+c.ID, nil, 404, nil)
 			// Ids start over: the first integration gets the same id again.
