@@ -24,7 +24,7 @@ type options struct {
 	allowCredentialTypeChange bool
 }
 
-var commands = []string{"validate", "schema", "version", "completion", "import"}
+var commands = []string{"validate", "schema", "version", "completion", "import", "doctor"}
 
 const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
 YAML specs, to an org: plan, apply, or watch.
@@ -38,6 +38,7 @@ Usage:
   reconcile version                 print the version
   reconcile completion SHELL        print a completion script for bash, zsh or fish
   reconcile import --out DIR        write specs for the org's integrations no spec names yet
+  reconcile doctor                  check, read-only, what reconcile relies on in the Genesys org
 
 Examples:
   reconcile --dry-run --detailed-exitcode --output github   # CI on a pull request

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -20,12 +21,12 @@ import (
 // importOrg writes a spec for every integration of the org that no spec
 // names yet. It reads the org and writes files under out; it writes
 // nothing to the org and marks nothing as reconcile's.
-func importOrg(ctx context.Context, cfg *config.Config, specs, out string, stdout, stderr io.Writer) int {
+func importOrg(ctx context.Context, cfg *config.Config, log *slog.Logger, specs, out string, stdout, stderr io.Writer) int {
 	fail := func(err error) int {
 		render.Errors(stderr, err, specs)
 		return exitError
 	}
-	open, err := opener(cfg)
+	open, err := opener(cfg, log)
 	if err != nil {
 		return fail(err)
 	}

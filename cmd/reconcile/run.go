@@ -82,6 +82,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if o.command == "doctor" {
+		return doctor(ctx, cfg, log, stdout, stderr)
+	}
 	specs := cfg.Specs
 	if o.specs != "" {
 		specs = o.specs
@@ -103,9 +106,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "validate":
 		return validate(ctx, eng, o, stdout, stderr)
 	case "import":
-		return importOrg(ctx, cfg, specs, o.out, stdout, stderr)
+		return importOrg(ctx, cfg, log, specs, o.out, stdout, stderr)
 	}
-	if eng.Open, err = opener(cfg); err != nil {
+	if eng.Open, err = opener(cfg, log); err != nil {
 		return fail(err)
 	}
 	eng.Key = keySource(cfg, log)
@@ -131,7 +134,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.watch {
 		eng.Load.Cache = load.NewCache() // decrypt only what changed
-		d := &daemon.Daemon{Engine: eng, DryRun: o.dryRun, Listen: cfg.Watch.Listen, Log: log, Print: show,
+		print := show
+		if o.output == "text" {
+			print = func(r render.Report) { render.Done(stdout, r) } // the daemon logs each failure once
+		}
+		d := &daemon.Daemon{Engine: eng, DryRun: o.dryRun, Listen: cfg.Watch.Listen, Log: log, Print: print,
 			Watch: watch.Options{Debounce: cfg.Watch.Debounce, Resync: cfg.Watch.Resync}}
 		if err := d.Run(ctx); err != nil {
 			return fail(err)

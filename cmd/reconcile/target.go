@@ -15,10 +15,9 @@ import (
 )
 
 // opener returns how to open the configured target.
-func opener(cfg *config.Config) (func(context.Context, bool) (engine.Org, error), error) {
+func opener(cfg *config.Config, log *slog.Logger) (func(context.Context, bool) (engine.Org, error), error) {
 	if g := cfg.Target.Genesys; g != nil {
-		opts := genesys.Options{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute,
-			ClientID: os.Getenv("GENESYS_CLIENT_ID"), ClientSecret: os.Getenv("GENESYS_CLIENT_SECRET")}
+		opts := genesysOptions(g, log)
 		if _, _, err := opts.Endpoints(); err != nil {
 			return nil, err
 		}
@@ -30,6 +29,14 @@ func opener(cfg *config.Config) (func(context.Context, bool) (engine.Org, error)
 	return func(_ context.Context, readOnly bool) (engine.Org, error) {
 		return local.Open(path, readOnly)
 	}, nil
+}
+
+// genesysOptions are the client options of the configured Genesys target,
+// with the client id and secret from the environment.
+func genesysOptions(g *config.Genesys, log *slog.Logger) genesys.Options {
+	return genesys.Options{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute,
+		RetryBudget: g.RetryBudget, Log: log,
+		ClientID: os.Getenv("GENESYS_CLIENT_ID"), ClientSecret: os.Getenv("GENESYS_CLIENT_SECRET")}
 }
 
 // KeyFileName is the local org's generated fingerprint key, beside the org

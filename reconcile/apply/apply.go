@@ -67,7 +67,33 @@ func Apply(ctx context.Context, o Org, p plan.Plan, done func(plan.Change, error
 			done(c, err)
 		}
 	}
+	if f, ok := o.(Finisher); ok {
+		r.settle(f.Finish(ctx))
+	}
 	return r
+}
+
+// Finisher is an org that checks, once after the last change, what the
+// changes made (Genesys: that no other writer made the same at the same
+// moment). Finish returns the changes that did not hold, by name.
+type Finisher interface {
+	Finish(ctx context.Context) map[string]error
+}
+
+// settle moves the applied changes that failed the final check to Failed.
+func (r *Result) settle(failed map[string]error) {
+	if len(failed) == 0 {
+		return
+	}
+	var applied []plan.Change
+	for _, c := range r.Applied {
+		if err := failed[c.Name]; err != nil {
+			r.Failed = append(r.Failed, Failure{Change: c, Err: err})
+		} else {
+			applied = append(applied, c)
+		}
+	}
+	r.Applied = applied
 }
 
 func actions(as []plan.Action) string {

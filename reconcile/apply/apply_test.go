@@ -93,3 +93,28 @@ func TestEmptyPlanCallsNothing(t *testing.T) {
 		t.Errorf("result = %+v", r)
 	}
 }
+
+// finishingOrg is a fakeOrg whose final check fails some changes.
+type finishingOrg struct {
+	fakeOrg
+	failed map[string]error
+	calls  int
+}
+
+func (o *finishingOrg) Finish(context.Context) map[string]error { o.calls++; return o.failed }
+
+func TestTheFinalCheckMovesChangesToFailed(t *testing.T) {
+	backedOff := errors.New("another writer is at work")
+	o := &finishingOrg{fakeOrg: fakeOrg{ApplyFunc: func(context.Context, plan.Change) error { return nil }},
+		failed: map[string]error{"b": backedOff}}
+	r := apply.Apply(context.Background(), o, changes("a", "b", "c"), nil)
+	if o.calls != 1 {
+		t.Errorf("Finish called %d times, want once", o.calls)
+	}
+	if diff := cmp.Diff([]string{"a", "c"}, names(r.Applied)); diff != "" {
+		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+	if len(r.Failed) != 1 || r.Failed[0].Change.Name != "b" || !errors.Is(r.Failed[0], backedOff) {
+		t.Errorf("failed = %+v", r.Failed)
+	}
+}

@@ -56,6 +56,9 @@ type Genesys struct {
 	TokenURL string
 	// RequestsPerMinute paces the client; 0 means the default, 300.
 	RequestsPerMinute int
+	// RetryBudget bounds the retries of a request the org does not answer
+	// (refused, DNS, TLS, timeouts); 0 means the default, 30 s.
+	RetryBudget time.Duration
 }
 
 // Watch configures the daemon.
@@ -74,10 +77,11 @@ type raw struct {
 			Path string `yaml:"path"`
 		} `yaml:"local"`
 		Genesys *struct {
-			Region            string `yaml:"region"`
-			APIURL            string `yaml:"apiUrl"`
-			TokenURL          string `yaml:"tokenUrl"`
-			RequestsPerMinute int    `yaml:"requestsPerMinute"`
+			Region            string   `yaml:"region"`
+			APIURL            string   `yaml:"apiUrl"`
+			TokenURL          string   `yaml:"tokenUrl"`
+			RequestsPerMinute int      `yaml:"requestsPerMinute"`
+			RetryBudget       duration `yaml:"retryBudget"`
 		} `yaml:"genesys"`
 	} `yaml:"target"`
 	Watch struct {
@@ -149,7 +153,8 @@ func resolve(dir, file string, r raw, found bool) (*Config, error) {
 		if g.RequestsPerMinute < 0 {
 			return nil, spec.Problem{File: file, Path: "/target/genesys/requestsPerMinute", Message: "must be positive"}
 		}
-		c.Target.Genesys = &Genesys{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute}
+		c.Target.Genesys = &Genesys{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute,
+			RetryBudget: g.RetryBudget.d}
 	default:
 		p := DefaultOrgPath
 		if t.Local != nil && t.Local.Path != "" {

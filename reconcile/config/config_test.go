@@ -107,3 +107,18 @@ func TestExamplesLoad(t *testing.T) {
 		t.Error("no reconcile.yaml in the Kubernetes manifest")
 	}
 }
+
+func TestTheGenesysTarget(t *testing.T) {
+	c, err := config.Load(write(t, "specs: s\ntarget:\n  genesys:\n    region: mypurecloud.ie\n    requestsPerMinute: 120\n    retryBudget: 45s\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &config.Genesys{Region: "mypurecloud.ie", RequestsPerMinute: 120, RetryBudget: 45 * time.Second}
+	if diff := cmp.Diff(want, c.Target.Genesys); diff != "" {
+		t.Errorf("genesys target (-want +got):\n%s", diff)
+	}
+	_, err = config.Load(write(t, "specs: s\ntarget:\n  genesys:\n    region: mypurecloud.ie\n    retryBudget: soon\n"))
+	if err == nil || !strings.Contains(err.Error(), "retryBudget") && !strings.Contains(err.Error(), "positive duration") {
+		t.Errorf("a bad retryBudget: %v", err)
+	}
+}

@@ -103,12 +103,12 @@ func (d *Daemon) once(ctx context.Context) error {
 	}
 	if r.Err != nil {
 		d.ready.Store(false)
+		// The engine logged the failure with its cause; spec problems get
+		// a line each here.
 		if ps, ok := spec.AsProblems(r.Err); ok {
 			for _, p := range ps {
 				log.Error("spec error", "file", p.File, "line", p.Line, "column", p.Column, "path", p.Path, "message", p.Message)
 			}
-		} else {
-			log.Error("reconcile error", "err", r.Err)
 		}
 		return r.Err
 	}

@@ -110,9 +110,10 @@ type requestCounter interface {
 	Requests() map[string]int // by "METHOD CODE"
 }
 
-// offerer is an org that may lack some vendors' integration types.
+// offerer is an org that may lack some vendors' integration types, or
+// contradict what reconcile knows of them.
 type offerer interface {
-	Missing() map[string]string // vendor type → what the org lacks
+	Missing() map[string]string // vendor type → what is missing or wrong
 }
 
 // unoffered reports the specs whose vendor the org does not offer, before
@@ -121,7 +122,7 @@ func unoffered(specs []*spec.Spec, missing map[string]string) error {
 	var ps spec.Problems
 	for _, s := range specs {
 		if what, ok := missing[s.Type]; ok {
-			ps = append(ps, s.At("/type", "the org does not offer %s, which %s integrations need", what, s.Type))
+			ps = append(ps, s.At("/type", "%s integrations cannot be applied to this org: %s", s.Type, what))
 		}
 	}
 	return ps.Err()
@@ -182,10 +183,15 @@ func (e *Engine) logDone(r render.Report, elapsed time.Duration) {
 	}
 	if r.Err != nil {
 		n := 1
-		if ps, ok := spec.AsProblems(r.Err); ok {
+		ps, problems := spec.AsProblems(r.Err)
+		if problems {
 			n = len(ps)
 		}
-		e.Log.Error("reconcile failed", append(attrs, "errors", n)...)
+		attrs = append(attrs, "errors", n)
+		if !problems { // spec problems are logged one a line by whoever shows them
+			attrs = append(attrs, "err", r.Err.Error())
+		}
+		e.Log.Error("reconcile failed", attrs...)
 		return
 	}
 	e.Log.Info("reconcile done", attrs...)

@@ -3,6 +3,7 @@ package genesys
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,12 +17,14 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 )
 
-// Regions are the Genesys Cloud domains: the API is api.<domain>, the
+// Regions are the Genesys Cloud domains, as the official SDK's region
+// table (PureCloudRegionHosts) has them: the API is api.<domain>, the
 // token endpoint login.<domain>/oauth/token.
 var Regions = []string{
 	"mypurecloud.com", "usw2.pure.cloud", "cac1.pure.cloud", "use2.us-gov-pure.cloud", "sae1.pure.cloud",
 	"mypurecloud.ie", "euw2.pure.cloud", "mypurecloud.de", "euc2.pure.cloud", "aps1.pure.cloud",
-	"apne2.pure.cloud", "mypurecloud.com.au", "mypurecloud.jp", "apne3.pure.cloud", "mec1.pure.cloud", "me.pure.cloud",
+	"apne2.pure.cloud", "mypurecloud.com.au", "mypurecloud.jp", "apne3.pure.cloud", "mec1.pure.cloud",
+	"mxc1.pure.cloud", "apse1.pure.cloud", "edee1.eusc-pure.cloud",
 }
 
 // Options configure a Client.
@@ -37,8 +40,16 @@ type Options struct {
 	Retries int
 	// Timeout bounds one request; 0 means 30 s.
 	Timeout time.Duration
+	// RetryBudget bounds how long one request is retried while the org
+	// gives no answer at all (connection refused, DNS, TLS, timeouts);
+	// 0 means 30 s.
+	RetryBudget time.Duration
 	// Backoff replaces the wait before retry number attempt (tests).
 	Backoff func(attempt int) time.Duration
+	// Transport, if set, sends the requests (tests); else the default.
+	Transport http.RoundTripper
+	// Log gets a warning for each retry; nil discards them.
+	Log *slog.Logger
 }
 
 // Endpoints returns the API base URL and the token URL of o.
@@ -67,16 +78,32 @@ func (o Options) Endpoints() (apiURL, tokenURL string, err error) {
 type Client struct {
 	t        *transport
 	readOnly bool
-	// types maps our vendor type to the org's integration type id, and
-	// back; found at Open.
-	typeID       map[string]string
-	vendorOf     map[string]string
-	credTypes    map[string]bool
-	maxInstances map[string]int
+	log      *slog.Logger
+	// What the org says of itself, checked against the table at Open.
+	facts    []Fact
+	vendors  map[string]*vendorFacts // by our vendor type
+	vendorOf map[string]string       // integration type id → our vendor type
+	// The org's catalogue, for doctor.
+	typeIDs, credTypeNames []string
 
 	// cache of the last observation, used by Apply.
 	creds   map[string]api.CredentialInfo // by id
 	configs map[string]*api.Configuration // by integration id
+
+	// What this apply made, checked once after the last change for a
+	// writer that made the same at the same moment (see Finish).
+	relisted bool                         // the org was listed again before the first create
+	existing map[string][]api.Integration // that listing, by nameKey
+	made     []made
+}
+
+// made is an integration or credential this apply created.
+type made struct {
+	change      string // the plan change's name
+	typeID      string // integration: its type
+	name        string // integration: its spec name
+	integration string // the integration's id
+	credential  string // the credential's id, for a credential
 }
 
 // Open authenticates and discovers the org's integration and credential
@@ -101,13 +128,25 @@ func Open(ctx context.Context, o Options, readOnly bool) (*Client, error) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
+	budget := o.RetryBudget
+	if budget <= 0 {
+		budget = 30 * time.Second
+	}
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	bo := o.Backoff
 	if bo == nil {
 		bo = backoff
 	}
-	c := &Client{readOnly: readOnly, t: &transport{
-		base: apiURL,
-		http: &http.Client{Timeout: timeout},
+	c := &Client{readOnly: readOnly, log: log, t: &transport{
+		base:     apiURL,
+		http:     &http.Client{Timeout: timeout, Transport: o.Transport},
+		clientID: o.ClientID,
+		login:    tokenURL,
+		budget:   budget,
+		log:      log,
 		oauth: &clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: tokenURL,
 			AuthStyle: oauth2.AuthStyleInHeader},
 		limiter:  rate.NewLimiter(rate.Limit(float64(perMinute)/60), max(1, perMinute/60)),
@@ -132,45 +171,41 @@ func (c *Client) discover(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discover integration types: %w", err)
 	}
-	c.typeID, c.vendorOf, c.maxInstances = map[string]string{}, map[string]string{}, map[string]int{}
-	for _, v := range api.Vendors {
-		for _, t := range types {
-			if (v.IntegrationType != "" && t.ID == v.IntegrationType) ||
-				(v.IntegrationType == "" && strings.Contains(strings.ToLower(t.Name), v.NameHint)) {
-				c.typeID[v.Type], c.vendorOf[t.ID], c.maxInstances[v.Type] = t.ID, v.Type, t.MaxInstances
-				break
-			}
-		}
-	}
 	var raw rawList[api.CredentialTypeInfo]
 	if err := c.t.do(ctx, http.MethodGet, "/api/v2/integrations/credentials/types", nil, &raw); err != nil {
 		return fmt.Errorf("discover credential types: %w", err)
 	}
-	c.credTypes = map[string]bool{}
+	c.facts, c.vendors = checkFacts(types, raw.items)
+	c.typeIDs, c.credTypeNames = nil, nil
+	for _, t := range types {
+		c.typeIDs = append(c.typeIDs, t.ID)
+	}
 	for _, ct := range raw.items {
-		c.credTypes[ct.Name] = true
+		c.credTypeNames = append(c.credTypeNames, ct.Name)
+	}
+	slices.Sort(c.typeIDs)
+	slices.Sort(c.credTypeNames)
+	c.vendorOf = map[string]string{}
+	for vendor, vf := range c.vendors {
+		if vf.typeID != "" {
+			c.vendorOf[vf.typeID] = vendor
+		}
 	}
 	return nil
 }
 
-// Missing returns the vendors whose integration type or credential types
-// the org does not offer, with what is missing; reconcile refuses specs of
-// those vendors.
+// Facts returns every fact of reconcile's table as checked against the org
+// at Open, in vendor order.
+func (c *Client) Facts() []Fact { return slices.Clone(c.facts) }
+
+// Missing returns the vendors whose facts the org contradicts or lacks,
+// with what is wrong; reconcile refuses specs of those vendors before any
+// write.
 func (c *Client) Missing() map[string]string {
 	out := map[string]string{}
-	for _, v := range api.Vendors {
-		if c.typeID[v.Type] == "" {
-			if v.IntegrationType != "" {
-				out[v.Type] = "integration type " + v.IntegrationType
-			} else {
-				out[v.Type] = "an integration type named like " + v.NameHint
-			}
-			continue
-		}
-		for _, ct := range v.Credentials {
-			if !c.credTypes[ct.Name] {
-				out[v.Type] = "credential type " + ct.Name
-			}
+	for vendor, vf := range c.vendors {
+		if len(vf.problems) > 0 {
+			out[vendor] = strings.Join(vf.problems, "; ")
 		}
 	}
 	return out

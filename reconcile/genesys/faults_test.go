@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys"
-	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
 )
@@ -152,20 +152,17 @@ func TestARefusalQuotingTheSecretIsRedacted(t *testing.T) {
 }
 
 func TestAVendorTheOrgDoesNotOfferIsMissing(t *testing.T) {
-	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.URL.Path != "/api/v2/integrations/types" {
-			return false
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"entities": []map[string]any{{"id": "aws-lambda-data-actions", "name": "AWS Lambda"}}, "pageCount": 1})
-		return true
+	cat := genesyscloud.DefaultCatalog()
+	cat.IntegrationTypes = slices.DeleteFunc(cat.IntegrationTypes, func(it genesyscloud.IntegrationType) bool {
+		return it.ID == "zendesk-data-actions"
 	})
+	e := newEnv(t, genesyscloud.Options{Catalog: &cat})
 	c, err := genesys.Open(ctx, e.opts, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	missing := c.Missing()
-	if _, ok := missing["aws-lambda"]; ok || missing["zendesk"] != "integration type zendesk-data-actions" || !strings.Contains(missing["google"], "google") {
+	if len(missing) != 1 || !strings.Contains(missing["zendesk"], "no integration type zendesk-data-actions") {
 		t.Errorf("Missing() = %v", missing)
 	}
 }
@@ -173,25 +170,13 @@ func TestAVendorTheOrgDoesNotOfferIsMissing(t *testing.T) {
 // TestTheOrgsMaxInstancesIsTheLimit: a type whose maxInstances differs
 // from the built-in limit is planned against the org's figure.
 func TestTheOrgsMaxInstancesIsTheLimit(t *testing.T) {
-	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.URL.Path != "/api/v2/integrations/types" {
-			return false
+	cat := genesyscloud.DefaultCatalog()
+	for i := range cat.IntegrationTypes {
+		if cat.IntegrationTypes[i].ID == "zendesk-data-actions" {
+			cat.IntegrationTypes[i].MaxInstances = 1
 		}
-		var types []map[string]any
-		for _, v := range api.Vendors {
-			id, max := v.IntegrationType, 10
-			if id == "" {
-				id = api.EmulatorGoogleType
-			}
-			if v.Type == "zendesk" {
-				max = 1
-			}
-			types = append(types, map[string]any{"id": id, "name": v.Type, "maxInstances": max})
-		}
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"entities": types, "pageCount": 1})
-		return true
-	})
+	}
+	e := newEnv(t, genesyscloud.Options{Catalog: &cat})
 	specs := allVendors(1)[8:] // Zendesk
 	second := *specs[0]
 	second.Name, second.File = "Zendesk 2", "j.yaml"

@@ -33,6 +33,9 @@ type env struct {
 	url  string
 	key  fingerprint.Key
 	opts genesys.Options
+	// beforeApply is the emulator's stats when the last reconcile began
+	// its apply, after observing and planning.
+	beforeApply genesyscloud.Stats
 }
 
 func newEnv(t testing.TB, eo genesyscloud.Options) *env {
@@ -67,6 +70,7 @@ func (e *env) reconcile(t testing.TB, specs []*spec.Spec, opts plan.Options, dry
 	if err != nil || dryRun {
 		return p, err
 	}
+	e.beforeApply = e.emu.Stats()
 	return p, apply.Apply(ctx, c, p, nil).Err()
 }
 
@@ -233,7 +237,7 @@ func TestInterruptedCreateIsFinished(t *testing.T) {
 		t.Fatalf("the pending integration is seen as %+v", got)
 	}
 	e.post(t, "/api/v2/integrations/credentials", map[string]any{"name": "reconcile-" + got[0].ID + " hmac-sha256:stale",
-		"type": map[string]string{"name": "zendeskApiToken"}, "credentialFields": map[string]string{"apiToken": "old-SECRET"}})
+		"type": map[string]string{"name": "zendeskApiToken"}, "credentialFields": map[string]string{"userEmail": "a@example.com", "baseUrl": "https://a.zendesk.com", "apiToken": "old-SECRET"}})
 
 	p, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false)
 	if err != nil {

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,23 +38,59 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, msg)
 }
 
-// Transient says whether retrying may help: 429, 5xx, and no answer at all.
+// Transient says whether retrying may help: 429, 5xx, and no answer at
+// all (refused, reset, DNS, TLS, a timeout). Only the caller's own
+// cancellation is final; callers check their context as well.
 func Transient(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.Status == http.StatusTooManyRequests || ae.Status >= 500
 	}
-	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	var le *LoginError
+	if errors.As(err, &le) {
+		return false
+	}
+	return err != nil && !errors.Is(err, context.Canceled)
 }
+
+// LoginError is the token endpoint refusing the client: wrong id or
+// secret, or a client without the client-credentials grant. It is never
+// retried.
+type LoginError struct {
+	Status     int
+	ClientID   string
+	TokenURL   string
+	OAuthError string // the RFC 6749 error code, e.g. invalid_client
+	Reason     string // its description, cleaned of the secret
+}
+
+func (e *LoginError) Error() string {
+	why := e.OAuthError
+	if e.Reason != "" {
+		why += ": " + e.Reason
+	}
+	if why == "" {
+		why = http.StatusText(e.Status)
+	}
+	return fmt.Sprintf("the token endpoint %s refused client id %q (HTTP %d, %s): check GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET and the region", e.TokenURL, e.ClientID, e.Status, why)
+}
+
+// maxRetryAfter is the longest Retry-After honoured (the SDK's own
+// limit); a longer one fails the request at once.
+const maxRetryAfter = 180 * time.Second
 
 // transport sends requests: paced, authenticated, retried, counted.
 type transport struct {
-	base    string
-	http    *http.Client
-	oauth   *clientcredentials.Config
-	limiter *rate.Limiter
-	retries int
-	backoff func(attempt int) time.Duration
+	base     string
+	http     *http.Client
+	oauth    *clientcredentials.Config
+	clientID string
+	login    string // the token URL
+	limiter  *rate.Limiter
+	retries  int
+	budget   time.Duration // for requests that get no answer at all
+	backoff  func(attempt int) time.Duration
+	log      *slog.Logger
 
 	mu       sync.Mutex
 	token    *oauth2.Token
@@ -90,6 +128,9 @@ func (t *transport) Requests() map[string]int {
 	return out
 }
 
+// bearer returns an access token, asking the token endpoint once when
+// there is none or refresh is set. Its faults are retried by do, with the
+// request's, so retries never multiply.
 func (t *transport) bearer(ctx context.Context, refresh bool) (string, error) {
 	t.mu.Lock()
 	tok := t.token
@@ -97,34 +138,51 @@ func (t *transport) bearer(ctx context.Context, refresh bool) (string, error) {
 	if tok != nil && tok.Valid() && !refresh {
 		return tok.AccessToken, nil
 	}
-	var err error
-	for attempt := 0; ; attempt++ {
-		if err := t.limiter.Wait(ctx); err != nil {
-			return "", err
-		}
-		tok, err = t.oauth.Token(context.WithValue(ctx, oauth2.HTTPClient, t.http))
-		status := 0
-		var re *oauth2.RetrieveError
-		if errors.As(err, &re) && re.Response != nil {
-			status = re.Response.StatusCode
-		} else if err == nil {
-			status = 200
-		}
+	if err := t.limiter.Wait(ctx); err != nil {
+		return "", err
+	}
+	tok, err := t.oauth.Token(context.WithValue(ctx, oauth2.HTTPClient, t.http))
+	var re *oauth2.RetrieveError
+	switch {
+	case err == nil:
+		t.count("POST", 200)
+	case errors.As(err, &re) && re.Response != nil:
+		status := re.Response.StatusCode
 		t.count("POST", status)
-		if err == nil {
-			break
+		if status == http.StatusTooManyRequests || status >= 500 {
+			ae := &APIError{Method: "POST", Path: "/oauth/token", Status: status, Message: t.clean(re.ErrorDescription)}
+			ae.RetryAfter = retryAfter(re.Response.Header)
+			return "", ae
 		}
-		if (status != 0 && status != 429 && status < 500) || attempt >= t.retries {
-			return "", fmt.Errorf("get an access token: %w", err)
-		}
-		if err := sleep(ctx, t.backoff(attempt)); err != nil {
-			return "", err
-		}
+		return "", &LoginError{Status: status, ClientID: t.clientID, TokenURL: t.login,
+			OAuthError: re.ErrorCode, Reason: t.clean(re.ErrorDescription)}
+	default:
+		t.count("POST", 0)
+		return "", fmt.Errorf("get an access token from %s: %w", t.login, err)
 	}
 	t.mu.Lock()
 	t.token = tok
 	t.mu.Unlock()
 	return tok.AccessToken, nil
+}
+
+// clean shortens an error text from the org and removes the client secret,
+// should the org quote it.
+func (t *transport) clean(s string) string {
+	if secret := t.oauth.ClientSecret; len(secret) >= 4 {
+		s = strings.ReplaceAll(s, secret, "(redacted)")
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return strings.TrimSpace(s)
+}
+
+func retryAfter(h http.Header) time.Duration {
+	if s, err := strconv.Atoi(h.Get("Retry-After")); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	return 0
 }
 
 // do sends one request and decodes a 2xx answer into out. Idempotent
@@ -140,6 +198,7 @@ func (t *transport) do(ctx context.Context, method, path string, body, out any) 
 	}
 	idempotent := method != http.MethodPost
 	refreshed := false
+	var first time.Time // of the first try that got no answer
 	for attempt := 0; ; attempt++ {
 		err := t.once(ctx, method, path, payload, out, refreshed)
 		var ae *APIError
@@ -150,23 +209,50 @@ func (t *transport) do(ctx context.Context, method, path string, body, out any) 
 		if err == nil || !Transient(err) || ctx.Err() != nil {
 			return err
 		}
-		retryable := idempotent || (errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests)
-		if !retryable || attempt >= t.retries {
+		answered := errors.As(err, &ae)
+		retryable := idempotent || (answered && ae.Status == http.StatusTooManyRequests) ||
+			(answered && ae.Path == "/oauth/token") || errors.Is(err, errNoToken)
+		if !retryable {
 			return err
 		}
 		wait := t.backoff(attempt)
-		if errors.As(err, &ae) && ae.RetryAfter > 0 {
+		if answered && ae.RetryAfter > 0 {
+			if ae.RetryAfter > maxRetryAfter {
+				return fmt.Errorf("%w (the org asks to wait %s, more than %s)", err, ae.RetryAfter, maxRetryAfter)
+			}
 			wait = ae.RetryAfter
 		}
+		if answered {
+			if attempt >= t.retries {
+				return err
+			}
+		} else {
+			if first.IsZero() {
+				first = time.Now()
+			}
+			if time.Since(first)+wait > t.budget {
+				return fmt.Errorf("%w (no answer for %s, the retry budget)", err, t.budget.Round(time.Second))
+			}
+		}
+		t.log.Warn("genesys request failed; retrying", "request", method+" "+path, "error", err.Error(), "attempt", attempt+1, "retryIn", wait.Round(time.Millisecond).String())
 		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
 }
 
+// errNoToken marks a token request that got no answer: no request was
+// sent, so even a POST may be tried again.
+var errNoToken = errors.New("no access token")
+
 func (t *transport) once(ctx context.Context, method, path string, payload []byte, out any, refresh bool) error {
 	token, err := t.bearer(ctx, refresh)
 	if err != nil {
+		var ae *APIError
+		var le *LoginError
+		if !errors.As(err, &ae) && !errors.As(err, &le) && ctx.Err() == nil {
+			return fmt.Errorf("%w: %w", errNoToken, err)
+		}
 		return err
 	}
 	if err := t.limiter.Wait(ctx); err != nil {
@@ -202,9 +288,7 @@ func (t *transport) once(ctx context.Context, method, path string, payload []byt
 		if json.Unmarshal(data, &eb) == nil {
 			ae.Message = eb.Message
 		}
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-			ae.RetryAfter = time.Duration(s) * time.Second
-		}
+		ae.RetryAfter = retryAfter(resp.Header)
 		return ae
 	}
 	if out == nil || len(data) == 0 {

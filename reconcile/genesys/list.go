@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
@@ -29,7 +30,55 @@ func listAll[T any](ctx context.Context, t *transport, path string) ([]T, error)
 		if n >= page.PageCount || len(page.Entities) == 0 {
 			return out, nil
 		}
+		if n >= maxPages {
+			return nil, fmt.Errorf("GET %s: more than %d pages", path, maxPages)
+		}
 	}
+}
+
+// credentialPageSize is the credential listing's largest page.
+const credentialPageSize = 200
+
+// listCredentials reads every page of the credential cursor listing,
+// following each page's nextUri (its after cursor) until there is none or
+// a page is empty, as the Terraform provider does.
+func listCredentials(ctx context.Context, t *transport) ([]api.CredentialInfo, error) {
+	var out []api.CredentialInfo
+	after := ""
+	for n := 0; ; n++ {
+		path := fmt.Sprintf("/api/v2/integrations/credentials/listing?pageSize=%d", credentialPageSize)
+		if after != "" {
+			path += "&after=" + url.QueryEscape(after)
+		}
+		var page api.CursorPage[api.CredentialInfo]
+		if err := t.do(ctx, http.MethodGet, path, nil, &page); err != nil {
+			return nil, err
+		}
+		out = append(out, page.Entities...)
+		next := cursor(page.NextURI)
+		if len(page.Entities) == 0 || next == "" {
+			return out, nil
+		}
+		if next == after || n >= maxPages {
+			return nil, fmt.Errorf("GET /api/v2/integrations/credentials/listing: the cursor does not move on after %d pages", n+1)
+		}
+		after = next
+	}
+}
+
+// maxPages bounds a listing that never ends.
+const maxPages = 10000
+
+// cursor returns the after parameter of a nextUri.
+func cursor(nextURI string) string {
+	if nextURI == "" {
+		return ""
+	}
+	u, err := url.Parse(nextURI)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("after")
 }
 
 // rawList decodes either a bare array or {"entities": [...]}: the

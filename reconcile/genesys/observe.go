@@ -13,13 +13,13 @@ import (
 )
 
 // Observe reads the org in bulk: every integration with its configuration
-// inline (expand=config.current), every credential in one answer, and the
-// data actions, concurrently. A no-op run therefore costs a handful of
-// calls however many integrations there are.
+// inline (expand=config.current), every credential (a cursor listing, 200
+// a page), and the data actions, concurrently. A no-op run therefore costs
+// a handful of calls however many integrations there are.
 func (c *Client) Observe(ctx context.Context) (org.State, error) {
 	var (
 		ints    []api.Integration
-		creds   rawList[api.CredentialInfo]
+		creds   []api.CredentialInfo
 		actions []api.Action
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -27,8 +27,9 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		ints, err = listAll[api.Integration](gctx, c.t, "/api/v2/integrations?expand=config.current")
 		return err
 	})
-	g.Go(func() error {
-		return c.t.do(gctx, http.MethodGet, "/api/v2/integrations/credentials/listing", nil, &creds)
+	g.Go(func() (err error) {
+		creds, err = listCredentials(gctx, c.t)
+		return err
 	})
 	g.Go(func() (err error) {
 		actions, err = listAll[api.Action](gctx, c.t, "/api/v2/integrations/actions?includeAuthActions=true")
@@ -38,18 +39,21 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		return org.State{}, fmt.Errorf("observe the org: %w", err)
 	}
 	c.creds = map[string]api.CredentialInfo{}
-	for _, ci := range creds.items {
+	for _, ci := range creds {
 		c.creds[ci.ID] = ci
 	}
 	perIntegration := map[string]int{}
 	for _, a := range actions {
-		perIntegration[a.IntegrationID]++
+		if !strings.HasPrefix(a.Name, api.AuthActionPrefix) { // Genesys' own, for userDefinedOAuth
+			perIntegration[a.IntegrationID]++
+		}
 	}
 	c.configs = map[string]*api.Configuration{}
+	c.relisted, c.existing, c.made = false, nil, nil
 	st := org.State{Limits: map[string]int{}}
-	for vendor, n := range c.maxInstances {
-		if n > 0 {
-			st.Limits[vendor] = n
+	for vendor, vf := range c.vendors {
+		if vf.maxInstances > 0 {
+			st.Limits[vendor] = vf.maxInstances
 		}
 	}
 	for _, in := range ints {
@@ -69,6 +73,9 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		}
 		if vendor == "web-services" {
 			oi.MTLS = mtlsOf(cfg)
+		}
+		if rs := in.ReportedState; rs != nil && rs.Code == "ERROR" {
+			c.log.Warn("the org reports this integration in error", "integration", in.Name, "id", in.ID, "reason", reason(rs))
 		}
 		oi.Credential = c.attached(in.ID, vendor, cfg)
 		st.Integrations = append(st.Integrations, oi)
@@ -93,7 +100,7 @@ func (c *Client) config(ctx context.Context, in api.Integration) (*api.Configura
 // fingerprint its name carries when reconcile made it for this integration.
 func (c *Client) attached(integrationID, vendor string, cfg *api.Configuration) *org.Credential {
 	v := api.Vendors[vendor]
-	ref, ok := cfg.Credentials[v.Slot]
+	ref, ok := cfg.Credentials[c.vendors[vendor].slot]
 	if !ok || ref.ID == "" {
 		return nil
 	}
@@ -102,9 +109,9 @@ func (c *Client) attached(integrationID, vendor string, cfg *api.Configuration) 
 	if !known {
 		return oc // attached but gone: planned as a credential to replace or remove
 	}
-	oc.Type = ci.Type.Name
+	oc.Type = ci.TypeOf()
 	for ours, ct := range v.Credentials {
-		if ct.Name == ci.Type.Name {
+		if ct.Name == ci.TypeOf() {
 			oc.Type = ours
 		}
 	}
@@ -125,4 +132,12 @@ func mtlsOf(cfg *api.Configuration) string {
 		return "genesys-cloud" // the API's default
 	}
 	return stored
+}
+
+// reason is what the org says of an integration in error.
+func reason(rs *api.IntegrationStatus) string {
+	if rs.Detail != nil && rs.Detail.Message != "" {
+		return rs.Detail.Message
+	}
+	return "no reason given"
 }

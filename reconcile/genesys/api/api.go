@@ -1,8 +1,11 @@
 // Package api holds the facts of the Genesys Cloud Platform API that
 // reconcile relies on: the wire types of the endpoints it calls, and the
 // one table that maps our vendor and credential words to the API's type
-// ids, configuration slots and field names. The client and the emulator
-// both read this table, so a correction is a one-line change here.
+// ids, configuration slots and field names, so a correction is a one-line
+// change here. The client checks the table against what the org itself
+// says (its integration types and credential types) before any write, and
+// the emulator (reconcile/witness/genesyscloud) keeps its own catalogue,
+// so neither test double nor client can hide a wrong fact here.
 package api
 
 import "strings"
@@ -11,10 +14,12 @@ import "strings"
 type Vendor struct {
 	Type string // our spec's type, e.g. "zendesk"
 	// IntegrationType is the integrationType.id. Empty means unconfirmed:
-	// the client finds the type whose name contains NameHint.
+	// the client takes the one integration type with a slot that accepts
+	// the vendor's credential types (a type name is no guide: "Google"
+	// also names Dialogflow integrations).
 	IntegrationType string
-	NameHint        string
-	// Slot is the key under the configuration's credentials map.
+	// Slot is the key under the configuration's credentials map. Empty
+	// means unconfirmed: the client takes the org's.
 	Slot string
 	// Credentials maps our credential type (spec.Credential.Type) to the
 	// API's credential type.
@@ -64,18 +69,16 @@ var Vendors = map[string]Vendor{
 		Credentials: map[string]CredentialType{
 			"microsoft-dynamics-365": {Name: "msDynamics", Fields: map[string]string{"userName": "username", "password": "password", "organizationUrl": "orgWebAddress", "applicationId": "applicationId"}},
 		}},
-	// Unconfirmed throughout: the type id is discovered by name; the slot,
-	// credential type names and field names are our best reading.
-	"google": {Type: "google", NameHint: "google", Slot: "googleServiceAccount",
+	// The credential type names are the Genesys help page's ("Google data
+	// actions"); the type id and slot are unknown and discovered from the
+	// org; the field names are unconfirmed and checked against the org's
+	// credential types before any write.
+	"google": {Type: "google",
 		Credentials: map[string]CredentialType{
-			"cloud-platform": {Name: "googleCloudPlatform", Fields: map[string]string{"clientId": "clientId", "clientEmail": "clientEmail", "privateKeyId": "privateKeyId", "privateKey": "privateKey", "scopes": "scopes"}},
-			"g-suite":        {Name: "gSuite", Fields: map[string]string{"serviceAccountEmail": "serviceAccountEmail", "privateKeyId": "privateKeyId", "privateKey": "privateKey", "scopes": "scopes", "impersonateUserEmail": "impersonateUserEmail"}},
+			"cloud-platform": {Name: "googleCloudPlatformServiceAccount", Fields: map[string]string{"clientId": "clientId", "clientEmail": "clientEmail", "privateKeyId": "privateKeyId", "privateKey": "privateKey", "scopes": "scopes"}},
+			"g-suite":        {Name: "googleGSuiteServiceAccount", Fields: map[string]string{"serviceAccountEmail": "serviceAccountEmail", "privateKeyId": "privateKeyId", "privateKey": "privateKey", "scopes": "scopes", "impersonateUserEmail": "impersonateUserEmail"}},
 		}},
 }
-
-// EmulatorGoogleType is the Google integration type the emulator serves,
-// since the real id is unconfirmed.
-const EmulatorGoogleType = "google-cloud-data-actions"
 
 // MTLSProperty is the web-services configuration property naming the
 // client certificate authority.
@@ -86,7 +89,13 @@ const MTLSProperty = "clientCertificateAuthority"
 var MTLSValues = map[string]string{"genesys-cloud": "Genesys Cloud", "digicert": "DigiCert"}
 
 // IsVersionConflict says whether an answer to a configuration PUT means a
-// stale version: 409, or 400 whose message says so.
+// stale version: 409 or 408 (the Terraform provider's IsVersionMismatch),
+// or 400 whose message says so.
 func IsVersionConflict(status int, message string) bool {
-	return status == 409 || (status == 400 && strings.Contains(message, "does not match the current version"))
+	return status == 409 || status == 408 || (status == 400 && strings.Contains(message, "does not match the current version"))
 }
+
+// AuthActionPrefix starts the name of the auth action Genesys makes for an
+// integration with a userDefinedOAuth credential (customAuth_-_<id>): it is
+// not one of the user's data actions.
+const AuthActionPrefix = "customAuth_-_"
