@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -201,13 +202,63 @@ type scriptEmulator struct {
 	last genesyscloud.Stats
 }
 
+// cmdEmulator starts an emulator and writes reconcile.yaml for it. Its
+// catalogue can differ from the default, as another org's might:
+//
+//	emulator [-fault-rate F] [-drop-type ID] [-rename-slot TYPE OLD NEW] [-rename-field CREDTYPE OLD NEW]
 func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 	opts := genesyscloud.Options{ClientID: ts.Getenv("GENESYS_CLIENT_ID"), ClientSecret: ts.Getenv("GENESYS_CLIENT_SECRET"), Seed: 1}
-	if len(args) == 2 && args[0] == "-fault-rate" {
-		f, err := strconv.ParseFloat(args[1], 64)
-		ts.Check(err)
-		opts.FaultRate = f
+	cat := genesyscloud.DefaultCatalog()
+	need := func(n int) []string {
+		if len(args) < n+1 {
+			ts.Fatalf("emulator: %s takes %d arguments", args[0], n)
+		}
+		a := args[1 : n+1]
+		args = args[n+1:]
+		return a
 	}
+	for len(args) > 0 {
+		switch args[0] {
+		case "-fault-rate":
+			f, err := strconv.ParseFloat(need(1)[0], 64)
+			ts.Check(err)
+			opts.FaultRate = f
+		case "-drop-type":
+			id := need(1)[0]
+			cat.IntegrationTypes = slices.DeleteFunc(cat.IntegrationTypes, func(t genesyscloud.IntegrationType) bool { return t.ID == id })
+		case "-rename-slot":
+			a := need(3)
+			for i, t := range cat.IntegrationTypes {
+				if spec, ok := t.Credentials[a[1]]; ok && t.ID == a[0] {
+					delete(cat.IntegrationTypes[i].Credentials, a[1])
+					cat.IntegrationTypes[i].Credentials[a[2]] = spec
+				}
+			}
+		case "-rename-field":
+			a := need(3)
+			rename := func(s string) string {
+				if s == a[1] {
+					return a[2]
+				}
+				return s
+			}
+			for i, ct := range cat.CredentialTypes {
+				if p, ok := ct.Properties[a[1]]; ok && ct.Name == a[0] {
+					delete(cat.CredentialTypes[i].Properties, a[1])
+					cat.CredentialTypes[i].Properties[a[2]] = p
+					for j := range ct.Required {
+						ct.Required[j] = rename(ct.Required[j])
+					}
+					for j := range ct.DisplayOrder {
+						ct.DisplayOrder[j] = rename(ct.DisplayOrder[j])
+					}
+				}
+			}
+		default:
+			ts.Fatalf("emulator: unknown flag %s", args[0])
+		}
+	}
+	opts.Catalog = &cat
 	srv, err := genesyscloud.New(opts)
 	ts.Check(err)
 	hs := httptest.NewServer(srv)
