@@ -211,7 +211,7 @@ func (t *transport) do(ctx context.Context, method, path string, body, out any) 
 		}
 		answered := errors.As(err, &ae)
 		retryable := idempotent || (answered && ae.Status == http.StatusTooManyRequests) ||
-			(answered && ae.Path == "/oauth/token") || errors.Is(err, errNoToken)
+			(answered && ae.Path == "/oauth/token") || errors.As(err, new(noToken))
 		if !retryable {
 			return err
 		}
@@ -230,9 +230,11 @@ func (t *transport) do(ctx context.Context, method, path string, body, out any) 
 			if first.IsZero() {
 				first = time.Now()
 			}
-			if time.Since(first)+wait > t.budget {
+			left := t.budget - time.Since(first)
+			if left <= 0 {
 				return fmt.Errorf("%w (no answer for %s, the retry budget)", err, t.budget.Round(time.Second))
 			}
+			wait = min(wait, left)
 		}
 		t.log.Warn("genesys request failed; retrying", "request", method+" "+path, "error", err.Error(), "attempt", attempt+1, "retryIn", wait.Round(time.Millisecond).String())
 		if err := sleep(ctx, wait); err != nil {
@@ -241,9 +243,12 @@ func (t *transport) do(ctx context.Context, method, path string, body, out any) 
 	}
 }
 
-// errNoToken marks a token request that got no answer: no request was
-// sent, so even a POST may be tried again.
-var errNoToken = errors.New("no access token")
+// noToken marks a token request that got no answer: the request itself
+// was not sent, so even a POST may be tried again.
+type noToken struct{ err error }
+
+func (e noToken) Error() string { return e.err.Error() }
+func (e noToken) Unwrap() error { return e.err }
 
 func (t *transport) once(ctx context.Context, method, path string, payload []byte, out any, refresh bool) error {
 	token, err := t.bearer(ctx, refresh)
@@ -251,7 +256,7 @@ func (t *transport) once(ctx context.Context, method, path string, payload []byt
 		var ae *APIError
 		var le *LoginError
 		if !errors.As(err, &ae) && !errors.As(err, &le) && ctx.Err() == nil {
-			return fmt.Errorf("%w: %w", errNoToken, err)
+			return noToken{err}
 		}
 		return err
 	}
