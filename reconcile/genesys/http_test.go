@@ -2,7 +2,6 @@ package genesys_test
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -151,4 +150,3 @@ func TestAnUnboundedRetryAfterFailsAtOnce(t *testing.T) {
 	})
 }
 
-var _ = context.Background
