@@ -149,4 +149,3 @@ func TestAnUnboundedRetryAfterFailsAtOnce(t *testing.T) {
 		}
 	})
 }
-
