@@ -32,6 +32,9 @@ type Config struct {
 	Specs  string
 	Target Target
 	Prune  bool
+	// Owner scopes ownership: the mark of the integrations this
+	// deployment creates, and the only ones it may prune.
+	Owner string
 	// FingerprintKeyFile holds the key of credential fingerprints; empty
 	// when not configured.
 	FingerprintKeyFile string
@@ -72,6 +75,7 @@ type raw struct {
 	Specs              string `yaml:"specs"`
 	FingerprintKeyFile string `yaml:"fingerprintKeyFile"`
 	Prune              bool   `yaml:"prune"`
+	Owner              string `yaml:"owner"`
 	Target             struct {
 		Local *struct {
 			Path string `yaml:"path"`
@@ -102,8 +106,12 @@ func (d *duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// ownerRE is what an owner may be: it is kept in every integration's mark.
+var ownerRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
 // Defaults for what the file leaves out.
 const (
+	DefaultOwner    = "reconcile"
 	DefaultOrgPath  = ".reconcile/org.json"
 	DefaultDebounce = 250 * time.Millisecond
 	DefaultResync   = 5 * time.Minute
@@ -141,7 +149,13 @@ func resolve(dir, file string, r raw, found bool) (*Config, error) {
 		}
 		return filepath.Join(dir, p)
 	}
-	c := &Config{Found: found, File: file, Specs: rel(r.Specs), Prune: r.Prune, FingerprintKeyFile: rel(r.FingerprintKeyFile)}
+	c := &Config{Found: found, File: file, Specs: rel(r.Specs), Prune: r.Prune, FingerprintKeyFile: rel(r.FingerprintKeyFile), Owner: DefaultOwner}
+	if r.Owner != "" {
+		if !ownerRE.MatchString(r.Owner) {
+			return nil, spec.Problem{File: file, Path: "/owner", Message: fmt.Sprintf("owner %q must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", r.Owner)}
+		}
+		c.Owner = r.Owner
+	}
 	switch t := r.Target; {
 	case t.Local != nil && t.Genesys != nil:
 		return nil, spec.Problem{File: file, Path: "/target", Message: "give exactly one target: local or genesys"}

@@ -41,6 +41,13 @@ type Engine struct {
 	OnPlan func(plan.Plan)
 	// OnApplied, if set, sees each change once it is applied or has failed.
 	OnApplied func(plan.Change, error)
+	// Inspect, if set, sees what the plan was computed from, once it is
+	// made; an error it returns stops the run before anything is written
+	// (a saved plan that no longer holds).
+	Inspect func(specs []*spec.Spec, state org.State, p plan.Plan) error
+	// Approve, if set, is asked before a plan with changes is applied;
+	// false cancels the apply, which writes nothing.
+	Approve func(ctx context.Context, p plan.Plan) (bool, error)
 
 	noted map[string]int // org limits already logged
 }
@@ -92,12 +99,25 @@ func (e *Engine) Reconcile(ctx context.Context, dryRun bool) (r render.Report) {
 	if r.Err != nil {
 		return r
 	}
+	if e.Inspect != nil {
+		if r.Err = e.Inspect(specs, state, r.Plan); r.Err != nil {
+			r.Plan = plan.Plan{}
+			return r
+		}
+	}
 	r.Planned = true
 	if e.OnPlan != nil {
 		e.OnPlan(r.Plan)
 	}
 	if dryRun || r.Plan.Empty() {
 		return r
+	}
+	if e.Approve != nil {
+		ok, err := e.Approve(ctx, r.Plan)
+		if err != nil || !ok {
+			r.Cancelled, r.Err = true, err
+			return r
+		}
 	}
 	res := apply.Apply(ctx, o, r.Plan, e.OnApplied)
 	r.Result = &res
@@ -179,7 +199,8 @@ func (e *Engine) logDone(r render.Report, elapsed time.Duration) {
 		attrs = append(attrs, "inSync", r.Plan.InSync)
 	}
 	if r.Result != nil {
-		attrs = append(attrs, "applied", len(r.Result.Applied), "failed", len(r.Result.Failed))
+		attrs = append(attrs, "applied", len(r.Result.Applied), "failed", len(r.Result.Failed)-len(r.Result.NotAttempted),
+			"notAttempted", len(r.Result.NotAttempted))
 	}
 	if r.Err != nil {
 		n := 1

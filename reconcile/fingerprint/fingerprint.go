@@ -76,11 +76,30 @@ func (k Key) Sum(c *spec.Credential) string {
 	return Prefix + hex.EncodeToString(m.Sum(nil))
 }
 
-// Apply sets the fingerprint of every spec's credential.
+// Field returns the fingerprint of one secret field: the HMAC of its key
+// path and value, so equal secrets in two fields do not look alike.
+func (k Key) Field(path string, v spec.Secret) string {
+	canonical, err := json.Marshal([]string{path, v.Reveal()})
+	if err != nil {
+		panic(err)
+	}
+	m := hmac.New(sha256.New, []byte(k.k.Reveal()))
+	m.Write([]byte("field\x00"))
+	m.Write(canonical)
+	return Prefix + hex.EncodeToString(m.Sum(nil))
+}
+
+// Apply sets the fingerprints of every spec's credential: the whole
+// credential's and each secret field's.
 func (k Key) Apply(specs []*spec.Spec) {
 	for _, s := range specs {
-		if s.Credential != nil {
-			s.Credential.Fingerprint = k.Sum(s.Credential)
+		if c := s.Credential; c != nil {
+			c.Fingerprint = k.Sum(c)
+			_, secrets := c.Flatten()
+			c.Secrets = make(map[string]string, len(secrets))
+			for p, v := range secrets {
+				c.Secrets[p] = k.Field(p, v)
+			}
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
+	"github.com/reconcile-dev/reconcile/reconcile/org"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
 )
@@ -60,8 +61,10 @@ func (c *Client) Apply(ctx context.Context, ch plan.Change) error {
 			return fmt.Errorf("%s: %w", a, err)
 		}
 	}
-	if created && !configured {
-		return c.configure(ctx, id, ch, true) // name, notes and the mark
+	if !configured && ch.Record != nil {
+		// name, notes and the mark of a create; the record of a change of
+		// state alone
+		return c.configure(ctx, id, ch, created)
 	}
 	return nil
 }
@@ -274,14 +277,13 @@ func (c *Client) configure(ctx context.Context, id string, ch plan.Change, creat
 			return err
 		}
 	}
-	mark := created || (ch.Current != nil && ch.Current.Pending)
 	for try := 0; ; try++ {
 		if try > 0 {
 			if cur, err = c.readConfig(ctx, id, true, false); err != nil {
 				return err
 			}
 		}
-		want := desiredConfig(cur, s, slot, ref, mark)
+		want := desiredConfig(cur, s, slot, ref, ch.Owner, ch.Record)
 		if sameConfig(cur, want) {
 			break
 		}
@@ -344,7 +346,10 @@ func (c *Client) readConfig(ctx context.Context, id string, fresh, justCreated b
 	}
 }
 
-func desiredConfig(cur *api.Configuration, s *spec.Spec, slot, ref string, mark bool) *api.Configuration {
+// desiredConfig is the configuration to write: cur with the spec's
+// attributes, the credential ref in the slot and reconcile's mark, whose
+// owner is set when owner is given (a create) and kept otherwise.
+func desiredConfig(cur *api.Configuration, s *spec.Spec, slot, ref, owner string, rec *org.Record) *api.Configuration {
 	want := &api.Configuration{Name: s.Name, Notes: s.Notes, Version: cur.Version,
 		Properties: maps.Clone(cur.Properties), Advanced: maps.Clone(cur.Advanced), Credentials: map[string]api.CredentialInfo{}}
 	if want.Properties == nil {
@@ -359,8 +364,15 @@ func desiredConfig(cur *api.Configuration, s *spec.Spec, slot, ref string, mark 
 	if s.MTLS != "" {
 		want.Properties[api.MTLSProperty] = api.MTLSValues[s.MTLS]
 	}
-	if mark {
-		setOwned(want)
+	m := markOf(cur)
+	if owner != "" {
+		m.Owner = owner
+	}
+	if rec != nil {
+		m.Applied = rec
+	}
+	if m.Owner != "" || m.Applied != nil {
+		setMark(want, m)
 	}
 	if ref == "" {
 		delete(want.Credentials, slot)
@@ -385,7 +397,7 @@ func sameConfig(a, b *api.Configuration) bool {
 		return m
 	}
 	return a.Name == b.Name && a.Notes == b.Notes && reflect.DeepEqual(refs(a.Credentials), refs(b.Credentials)) &&
-		reflect.DeepEqual(props(a.Properties), props(b.Properties)) && owned(a) == owned(b)
+		reflect.DeepEqual(props(a.Properties), props(b.Properties)) && reflect.DeepEqual(markOf(a), markOf(b))
 }
 
 // ourCredential returns the credential reconcile made for the integration,

@@ -137,8 +137,12 @@ func TestEveryVendorConvergesAndAReRunWritesNothing(t *testing.T) {
 		t.Fatalf("%d integrations, want 9: %+v", len(got), got)
 	}
 	for _, in := range got {
-		if !in.Owned || in.Pending || strings.HasPrefix(in.Name, genesys.PendingPrefix) {
-			t.Errorf("%s: owned %v, pending %v", in.Name, in.Owned, in.Pending)
+		if in.Owner != plan.DefaultOwner || in.Pending || strings.HasPrefix(in.Name, genesys.PendingPrefix) {
+			t.Errorf("%s: owner %q, pending %v", in.Name, in.Owner, in.Pending)
+		}
+		if r := in.Applied; r == nil || r.Name != in.Name || r.Active != in.Active || (r.Credential == nil) != (in.Credential == nil) ||
+			r.Credential != nil && r.Credential.Fingerprint != in.Credential.Fingerprint {
+			t.Errorf("%s: the record of what was applied is %+v", in.Name, r)
 		}
 		if (in.Name == "Web Open") != (in.Credential == nil) {
 			t.Errorf("%s: credential %+v", in.Name, in.Credential)
@@ -180,8 +184,8 @@ func TestRotationDeactivationAndPrune(t *testing.T) {
 	if sum := p.Summary(); sum[plan.Credentials] != 7 || sum[plan.Deactivate] != 1 || sum[plan.Configure] != 0 || sum[plan.Create] != 0 {
 		t.Errorf("summary = %v, want 7 credentials (the lambda ARN did not change) and 1 deactivate", sum)
 	}
-	if c := since(before, e.emu.Stats()); c.writes != 8 || c.posts != 0 {
-		t.Errorf("rotation cost %d writes (%d POSTs), want 7 credential PUTs and 1 PATCH", c.writes, c.posts)
+	if c := since(before, e.emu.Stats()); c.writes != 15 || c.posts != 0 {
+		t.Errorf("rotation cost %d writes (%d POSTs), want 7 credential PUTs, 7 configuration PUTs (the record of what was applied) and 1 PATCH", c.writes, c.posts)
 	}
 	if p, _ := e.reconcile(t, specs, plan.Options{}, true); !p.Empty() {
 		t.Errorf("after rotation the dry run plans %+v", p.Changes)
@@ -233,7 +237,7 @@ func TestInterruptedCreateIsFinished(t *testing.T) {
 	e := newEnv(t, genesyscloud.Options{})
 	e.post(t, "/api/v2/integrations", map[string]any{"name": genesys.PendingPrefix + "Zendesk", "integrationType": map[string]string{"id": "zendesk-data-actions"}})
 	got := e.observe(t)
-	if len(got) != 1 || !got[0].Pending || !got[0].Owned || got[0].Name != "Zendesk" {
+	if len(got) != 1 || !got[0].Pending || got[0].Owner != "" || got[0].Name != "Zendesk" {
 		t.Fatalf("the pending integration is seen as %+v", got)
 	}
 	e.post(t, "/api/v2/integrations/credentials", map[string]any{"name": "reconcile-" + got[0].ID + " hmac-sha256:stale",
@@ -247,7 +251,7 @@ func TestInterruptedCreateIsFinished(t *testing.T) {
 		t.Errorf("plan = %+v", p.Changes)
 	}
 	got = e.observe(t)
-	if len(got) != 1 || got[0].Pending || !got[0].Owned || got[0].Credential == nil || !got[0].Active {
+	if len(got) != 1 || got[0].Pending || got[0].Owner != plan.DefaultOwner || got[0].Credential == nil || !got[0].Active {
 		t.Errorf("after the next run: %+v", got)
 	}
 	if s := e.emu.Stats(); s.Integrations != 1 || s.Credentials != 1 {

@@ -1,9 +1,11 @@
 package genesys
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
+	"github.com/reconcile-dev/reconcile/reconcile/org"
 )
 
 // PendingPrefix starts the name of an integration reconcile has created
@@ -31,20 +33,39 @@ func parseCredentialName(name string) (integrationID, fingerprint string, ok boo
 }
 
 // markKey is the key of reconcile's object in a configuration's advanced
-// settings; owner is its ownership mark.
-const (
-	markKey = "reconcile"
-	owner   = "reconcile"
-)
+// settings: {"owner": OWNER, "applied": RECORD}, where OWNER is the owner
+// of the deployment that created the integration and RECORD an
+// org.Record, what reconcile last applied.
+const markKey = "reconcile"
 
-func owned(cfg *api.Configuration) bool {
-	m, _ := cfg.Advanced[markKey].(map[string]any)
-	return m["owner"] == owner
+// mark is reconcile's object in a configuration's advanced settings.
+type mark struct {
+	Owner   string      `json:"owner,omitempty"`
+	Applied *org.Record `json:"applied,omitempty"`
 }
 
-func setOwned(cfg *api.Configuration) {
+// markOf reads the mark of a configuration; a malformed one reads as none.
+func markOf(cfg *api.Configuration) mark {
+	var m mark
+	raw, ok := cfg.Advanced[markKey]
+	if !ok {
+		return m
+	}
+	b, err := json.Marshal(raw)
+	if err != nil || json.Unmarshal(b, &m) != nil {
+		return mark{}
+	}
+	return m
+}
+
+// setMark writes m into the configuration, as the generic JSON the API
+// round-trips.
+func setMark(cfg *api.Configuration, m mark) {
 	if cfg.Advanced == nil {
 		cfg.Advanced = map[string]any{}
 	}
-	cfg.Advanced[markKey] = map[string]any{"owner": owner}
+	var v map[string]any
+	b, _ := json.Marshal(m)
+	json.Unmarshal(b, &v)
+	cfg.Advanced[markKey] = v
 }

@@ -66,10 +66,11 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 			return org.State{}, err
 		}
 		c.configs[in.ID] = cfg
+		m := markOf(cfg)
 		oi := org.Integration{ID: in.ID, Name: in.Name, Type: vendor, Notes: cfg.Notes,
-			Active: in.IntendedState == "ENABLED", Owned: owned(cfg), Actions: perIntegration[in.ID]}
+			Active: in.IntendedState == "ENABLED", Owner: m.Owner, Applied: m.Applied, Actions: perIntegration[in.ID]}
 		if name, pending := strings.CutPrefix(in.Name, PendingPrefix); pending {
-			oi.Name, oi.Pending, oi.Owned = name, true, true
+			oi.Name, oi.Pending, oi.Owner, oi.Applied = name, true, "", nil
 		}
 		if vendor == "web-services" {
 			oi.MTLS = mtlsOf(cfg)

@@ -99,7 +99,7 @@ func TestPruneLeavesWhatReconcileDidNotMake(t *testing.T) {
 	names := []string{}
 	for _, in := range e.observe(t) {
 		names = append(names, in.Name)
-		if in.Name == "Made by hand" && in.Owned {
+		if in.Name == "Made by hand" && in.Owner != "" {
 			t.Errorf("an integration made by hand is seen as reconcile's")
 		}
 	}

@@ -2,6 +2,7 @@ package load
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -40,7 +41,7 @@ type Options struct {
 
 // positions lists the keys whose place in the file a Spec keeps, for the
 // problems found after loading.
-var positions = []string{"", "/name", "/type", "/notes", "/active", "/credentials", "/credentials/type", "/mtls"}
+var positions = []string{"", "/name", "/type", "/notes", "/formerNames", "/active", "/credentials", "/credentials/type", "/mtls"}
 
 // fileLoader reads one file at a time; each worker has its own.
 type fileLoader struct {
@@ -71,9 +72,9 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 			s, problems = nil, spec.Problems{{File: rel, Message: fmt.Sprintf("internal error while loading this file (%T); please report it", r)}}
 		}
 	}()
-	var sum [sha256.Size]byte
+	sum := sha256.Sum256(data)
+	digest := "sha256:" + hex.EncodeToString(sum[:])
 	if l.opts.Cache != nil {
-		sum = sha256.Sum256(data)
 		if s := l.opts.Cache.get(rel, sum); s != nil {
 			return s, nil
 		}
@@ -89,7 +90,7 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 	}
 	s, found = l.interpret(root, data)
 	if s != nil {
-		s.File = rel
+		s.File, s.Digest = rel, digest
 	}
 	return s, in(rel, found)
 }
@@ -252,6 +253,13 @@ func build(t string, doc map[string]any, secrets []string, root *yaml.Node) *spe
 	s := &spec.Spec{Type: t, Pos: map[string]spec.Position{}}
 	s.Name, _ = doc["name"].(string)
 	s.Notes, _ = doc["notes"].(string)
+	if names, ok := doc["formerNames"].([]any); ok {
+		for _, n := range names {
+			if n, ok := n.(string); ok {
+				s.FormerNames = append(s.FormerNames, n)
+			}
+		}
+	}
 	s.Active, _ = doc["active"].(bool)
 	if m, ok := doc["mtls"].(map[string]any); ok {
 		s.MTLS, _ = m["clientCertificateAuthority"].(string)

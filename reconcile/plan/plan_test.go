@@ -32,7 +32,7 @@ func notes(n string) func(*spec.Spec) { return func(s *spec.Spec) { s.Notes = n 
 // in makes an observed integration in sync with sp(file, name, typ) plus a
 // credential when fp is not empty.
 func in(id, name, typ, fp string, opts ...func(*org.Integration)) org.Integration {
-	i := org.Integration{ID: id, Name: name, Type: typ, Active: true, Owned: true}
+	i := org.Integration{ID: id, Name: name, Type: typ, Active: true, Owner: "reconcile"}
 	if fp != "" {
 		i.Credential = &org.Credential{ID: "c-" + id, Type: typ, Fingerprint: fp}
 	}
@@ -42,7 +42,7 @@ func in(id, name, typ, fp string, opts ...func(*org.Integration)) org.Integratio
 	return i
 }
 
-func unowned(i *org.Integration)           { i.Owned = false }
+func unowned(i *org.Integration)           { i.Owner = "" }
 func off(i *org.Integration)               { i.Active = false }
 func actions(n int) func(*org.Integration) { return func(i *org.Integration) { i.Actions = n } }
 

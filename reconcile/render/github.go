@@ -42,6 +42,11 @@ func GitHub(w io.Writer, r Report, dir string) {
 			fmt.Fprintf(w, "::error title=reconcile::%s\n", escapeData(line))
 		}
 	}
+	if r.Planned {
+		for _, o := range r.Plan.Orphans {
+			fmt.Fprintf(w, "::warning title=reconcile orphan::%s\n", escapeData(fmt.Sprintf("%s (%s, id %s): owned by this deployment, and no spec names it; --prune deletes it", o.Name, o.Type, o.ID)))
+		}
+	}
 	switch {
 	case r.Err != nil:
 		fmt.Fprintf(w, "::notice title=reconcile::%s\n", escapeData("nothing was applied: see the errors"))

@@ -13,22 +13,45 @@ import (
 // JSONFormatVersion is the version of the JSON object JSON prints.
 const JSONFormatVersion = 1
 
-type jsonReport struct {
+// JSONReport is the JSON object of a plan or an apply (contract sections 4
+// and 9). A saved plan embeds it.
+type JSONReport struct {
 	FormatVersion int            `json:"formatVersion"`
 	DryRun        bool           `json:"dryRun"`
-	Changes       []jsonChange   `json:"changes"`
-	Summary       jsonSummary    `json:"summary"`
+	Changes       []JSONChange   `json:"changes"`
+	Orphans       []JSONOrphan   `json:"orphans"`
+	Summary       JSONSummary    `json:"summary"`
 	Errors        []spec.Problem `json:"errors"`
+	// Interrupted says the apply was stopped by a signal before it was
+	// through; it is absent otherwise.
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Cancelled says the apply was not approved; it is absent otherwise.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
-type jsonChange struct {
-	Name    string        `json:"name"`
-	Type    string        `json:"type"`
-	File    string        `json:"file"`
-	Actions []plan.Action `json:"actions"`
+// JSONChange is one change; Result is set in the report of an apply.
+type JSONChange struct {
+	Name      string         `json:"name"`
+	Type      string         `json:"type"`
+	File      string         `json:"file"`
+	ID        string         `json:"id"`
+	Actions   []plan.Action  `json:"actions"`
+	Before    map[string]any `json:"before"`
+	After     map[string]any `json:"after"`
+	Sensitive []string       `json:"sensitive"`
+	Drift     bool           `json:"drift"`
+	Result    apply.Status   `json:"result,omitempty"`
 }
 
-type jsonSummary struct {
+// JSONOrphan is an integration this deployment owns that no spec names.
+type JSONOrphan struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// JSONSummary counts each action.
+type JSONSummary struct {
 	Create      int `json:"create"`
 	Configure   int `json:"configure"`
 	Credentials int `json:"credentials"`
@@ -37,22 +60,60 @@ type jsonSummary struct {
 	Delete      int `json:"delete"`
 }
 
-// JSON prints r as one JSON object on one line. When no plan could be made,
-// changes is empty and errors says why; when apply failed part way, changes
-// is the plan and errors what failed.
-func JSON(w io.Writer, r Report) error {
-	out := jsonReport{FormatVersion: JSONFormatVersion, DryRun: r.DryRun, Changes: []jsonChange{}, Errors: []spec.Problem{}}
+// Object is r as the JSON object JSON prints. When no plan could be made,
+// changes is empty and errors says why; when apply failed part way,
+// changes is the plan, each with its result, and errors what failed.
+func Object(r Report) JSONReport {
+	out := JSONReport{FormatVersion: JSONFormatVersion, DryRun: r.DryRun, Changes: []JSONChange{}, Orphans: []JSONOrphan{}, Errors: []spec.Problem{}}
 	if r.Planned {
-		for _, c := range r.Plan.Changes {
-			out.Changes = append(out.Changes, jsonChange{Name: c.Name, Type: c.Type, File: c.File, Actions: c.Actions})
+		out.Changes = Changes(r.Plan)
+		if res := r.Result; res != nil {
+			for i := range out.Changes {
+				if i < len(res.Status) {
+					out.Changes[i].Result = res.Status[i]
+				}
+			}
+			out.Interrupted = res.Interrupted != nil
+		}
+		for _, o := range r.Plan.Orphans {
+			out.Orphans = append(out.Orphans, JSONOrphan{Name: o.Name, Type: o.Type, ID: o.ID})
 		}
 		s := r.Plan.Summary()
-		out.Summary = jsonSummary{s[plan.Create], s[plan.Configure], s[plan.Credentials], s[plan.Activate], s[plan.Deactivate], s[plan.Delete]}
+		out.Summary = JSONSummary{s[plan.Create], s[plan.Configure], s[plan.Credentials], s[plan.Activate], s[plan.Deactivate], s[plan.Delete]}
 	}
+	out.Cancelled = r.Cancelled
 	out.Errors = problems(r.Err)
+	return out
+}
+
+// Changes is p's changes as JSON holds them.
+func Changes(p plan.Plan) []JSONChange {
+	out := []JSONChange{}
+	for _, c := range p.Changes {
+		out = append(out, JSONChange{Name: c.Name, Type: c.Type, File: c.File, ID: c.ID, Actions: c.Actions,
+			Before: orEmpty(c.Before), After: orEmpty(c.After), Sensitive: append([]string{}, c.Sensitive...), Drift: c.Drift})
+	}
+	return out
+}
+
+func orEmpty(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
+}
+
+// JSON prints r as one JSON object on one line.
+func JSON(w io.Writer, r Report) error {
+	return Encode(w, Object(r))
+}
+
+// Encode prints v as JSON on one line, without HTML escapes: names and
+// messages hold < > &, and this is no HTML.
+func Encode(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false) // names and messages hold < > &; this is no HTML
-	return enc.Encode(out)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // problems lists err as JSON error entries: located problems as they are,

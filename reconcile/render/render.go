@@ -18,6 +18,8 @@ type Report struct {
 	Planned bool
 	// Result is what apply did; nil when nothing was applied.
 	Result *apply.Result
+	// Cancelled says the apply was not approved: nothing was written.
+	Cancelled bool
 	// Err is the error that stopped the run, if any: a spec.Problems, a
 	// target error, or the apply's failures.
 	Err error

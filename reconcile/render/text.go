@@ -20,6 +20,7 @@ var symbols = map[plan.Action]string{
 func Plan(w io.Writer, p plan.Plan, dir string, dryRun bool) {
 	if p.Empty() {
 		fmt.Fprintf(w, "No changes. The org matches the specs (%d in sync).\n", p.InSync)
+		Orphans(w, p)
 		return
 	}
 	fmt.Fprintf(w, "reconcile will make these changes:\n\n")
@@ -45,9 +46,23 @@ func Plan(w io.Writer, p plan.Plan, dir string, dryRun bool) {
 		}
 		fmt.Fprintln(w)
 	}
+	if len(p.Orphans) > 0 {
+		Orphans(w, p)
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "Plan: %s.\n", summary(p.Summary()))
 	if dryRun {
 		fmt.Fprintln(w, "This was a dry run: nothing was written.")
+	}
+}
+
+// Orphans lists the integrations this deployment owns that no spec names.
+func Orphans(w io.Writer, p plan.Plan) {
+	for i, o := range p.Orphans {
+		if i == 0 && p.Empty() {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "  ! %s (%s): no spec names it; --prune deletes it\n", o.Name, o.Type)
 	}
 }
 
@@ -74,7 +89,16 @@ func Applied(w io.Writer, c plan.Change, err error) {
 
 // Done prints the closing line of an apply.
 func Done(w io.Writer, r Report) {
+	if r.Cancelled && r.Err == nil {
+		fmt.Fprintln(w, "Apply cancelled: nothing was written.")
+	}
 	if r.Result == nil {
+		return
+	}
+	if res := r.Result; res.Interrupted != nil {
+		n, skipped := len(res.Failed)-len(res.NotAttempted), len(res.NotAttempted)
+		fmt.Fprintf(w, "Apply interrupted (%v): %d of %d changes applied, %d failed, %d not attempted; run again to finish.\n",
+			res.Interrupted, len(res.Applied), len(res.Status), n, skipped)
 		return
 	}
 	if n := len(r.Result.Failed); n > 0 {

@@ -6,6 +6,7 @@
 package local
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -27,9 +28,6 @@ import (
 // FormatVersion is the version of the file format this package writes.
 const FormatVersion = 1
 
-// Owner is the mark of an integration reconcile created.
-const Owner = "reconcile"
-
 // file is the org file's content.
 type file struct {
 	FormatVersion int           `json:"formatVersion"`
@@ -43,10 +41,12 @@ type integration struct {
 	Notes  string `json:"notes,omitempty"`
 	Active bool   `json:"active"`
 	MTLS   string `json:"mtls,omitempty"`
-	// Owner is "reconcile" when reconcile created the integration: the mark
-	// that allows pruning it.
+	// Owner is the owner of the deployment that created the integration
+	// (plan.Options.Owner): the mark that allows pruning it.
 	Owner      string      `json:"owner,omitempty"`
 	Credential *credential `json:"credential,omitempty"`
+	// Applied is reconcile's record of what it last applied (org.Record).
+	Applied *org.Record `json:"applied,omitempty"`
 	// Actions counts data actions, which only people add (by editing the
 	// file); reconcile refuses to change the credential type under them.
 	Actions int `json:"actions,omitempty"`
@@ -133,7 +133,7 @@ func (o *Org) Observe(ctx context.Context) (org.State, error) {
 	var st org.State
 	for _, in := range o.data.Integrations {
 		oi := org.Integration{ID: in.ID, Name: in.Name, Type: in.Type, Notes: in.Notes, Active: in.Active,
-			MTLS: in.MTLS, Owned: in.Owner == Owner, Actions: in.Actions}
+			MTLS: in.MTLS, Owner: in.Owner, Applied: in.Applied, Actions: in.Actions}
 		if c := in.Credential; c != nil {
 			oi.Credential = &org.Credential{ID: c.ID, Type: c.Type, Fingerprint: c.Fingerprint}
 		}
@@ -143,7 +143,9 @@ func (o *Org) Observe(ctx context.Context) (org.State, error) {
 }
 
 // Apply carries out one change and writes the file once, so an integration
-// is never left half-changed on disk.
+// is never left half-changed on disk. The change is made on a copy, kept
+// only once the file is written: a failed write leaves memory and disk as
+// they were.
 func (o *Org) Apply(ctx context.Context, c plan.Change) error {
 	if o.readOnly {
 		return ErrReadOnly
@@ -151,9 +153,10 @@ func (o *Org) Apply(ctx context.Context, c plan.Change) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	next := file{FormatVersion: o.data.FormatVersion, Integrations: slices.Clone(o.data.Integrations)}
 	i := -1
 	if c.Current != nil {
-		i = slices.IndexFunc(o.data.Integrations, func(in integration) bool { return in.ID == c.Current.ID })
+		i = slices.IndexFunc(next.Integrations, func(in integration) bool { return in.ID == c.Current.ID })
 		if i < 0 {
 			return fmt.Errorf("integration %s (%s) is no longer in the org", c.Current.ID, c.Name)
 		}
@@ -161,35 +164,43 @@ func (o *Org) Apply(ctx context.Context, c plan.Change) error {
 	for _, a := range c.Actions {
 		switch a {
 		case plan.Create:
-			o.data.Integrations = append(o.data.Integrations, integration{ID: newID(), Type: c.Type, Owner: Owner,
+			next.Integrations = append(next.Integrations, integration{ID: newID(), Type: c.Type, Owner: cmp.Or(c.Owner, plan.DefaultOwner),
 				Name: c.Spec.Name, Notes: c.Spec.Notes, MTLS: c.Spec.MTLS})
-			i = len(o.data.Integrations) - 1
+			i = len(next.Integrations) - 1
 		case plan.Configure:
-			in := &o.data.Integrations[i]
+			in := &next.Integrations[i]
 			in.Name, in.Notes, in.MTLS = c.Spec.Name, c.Spec.Notes, c.Spec.MTLS
 		case plan.Credentials:
-			in := &o.data.Integrations[i]
+			in := &next.Integrations[i]
 			if want := c.Spec.Credential; want == nil {
 				in.Credential = nil
 			} else {
 				in.Credential = &credential{ID: newID(), Type: want.Type, Fingerprint: want.Fingerprint}
 			}
 		case plan.Activate:
-			o.data.Integrations[i].Active = true
+			next.Integrations[i].Active = true
 		case plan.Deactivate:
-			o.data.Integrations[i].Active = false
+			next.Integrations[i].Active = false
 		case plan.Delete:
-			o.data.Integrations = slices.Delete(o.data.Integrations, i, i+1)
+			next.Integrations = slices.Delete(next.Integrations, i, i+1)
+			i = -1
 		default:
 			return fmt.Errorf("unknown action %q", a)
 		}
 	}
-	return o.write()
+	if i >= 0 && c.Record != nil {
+		next.Integrations[i].Applied = c.Record
+	}
+	if err := o.write(next); err != nil {
+		return err
+	}
+	o.data = next
+	return nil
 }
 
 // write replaces the file atomically (see package atomicfile).
-func (o *Org) write() error {
-	b, err := json.MarshalIndent(o.data, "", "  ")
+func (o *Org) write(f file) error {
+	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}

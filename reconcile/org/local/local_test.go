@@ -72,7 +72,7 @@ func TestApplyEveryAction(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("integrations = %+v, want one", got)
 	}
-	want := org.Integration{Name: "Zendesk", Type: "zendesk", Notes: "n", Active: true, Owned: true,
+	want := org.Integration{Name: "Zendesk", Type: "zendesk", Notes: "n", Active: true, Owner: "reconcile",
 		Credential: &org.Credential{Type: "zendesk", Fingerprint: "hmac-sha256:1"}}
 	ignoreIDs := cmpopts.IgnoreFields(org.Integration{}, "ID")
 	ignoreCredID := cmpopts.IgnoreFields(org.Credential{}, "ID")
@@ -143,7 +143,7 @@ func TestFileHoldsNoSecretAndNoTempFiles(t *testing.T) {
 			Owner string `json:"owner"`
 		} `json:"integrations"`
 	}
-	if err := json.Unmarshal(b, &f); err != nil || f.FormatVersion != local.FormatVersion || f.Integrations[0].Owner != local.Owner {
+	if err := json.Unmarshal(b, &f); err != nil || f.FormatVersion != local.FormatVersion || f.Integrations[0].Owner != plan.DefaultOwner {
 		t.Errorf("file = %s (err %v), want format %d and the owner mark", b, err, local.FormatVersion)
 	}
 	entries, _ := os.ReadDir(dir)
