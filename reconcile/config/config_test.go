@@ -26,13 +26,13 @@ func write(t *testing.T, content string) string {
 }
 
 func TestPathsAreRelativeToTheFile(t *testing.T) {
-	path := write(t, "specs: integrations\ntarget:\n  local:\n    path: state/org.json\nfingerprintKeyFile: keys/fp\nprune: true\nwatch:\n  debounce: 1s\n")
+	path := write(t, "specs: integrations\ntarget:\n  local:\n    path: state/org.json\nfingerprintKeyFile: keys/fp\nprune: true\nowner: team-a\nwatch:\n  debounce: 1s\n")
 	c, err := config.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Dir(path)
-	want := &config.Config{Found: true, File: path, Specs: filepath.Join(dir, "integrations"), Prune: true,
+	want := &config.Config{Found: true, File: path, Specs: filepath.Join(dir, "integrations"), Prune: true, Owner: "team-a",
 		FingerprintKeyFile: filepath.Join(dir, "keys/fp"),
 		Target:             config.Target{Local: &config.Local{Path: filepath.Join(dir, "state/org.json")}},
 		Watch:              config.Watch{Debounce: time.Second, Resync: config.DefaultResync, Listen: config.DefaultListen}}
@@ -48,7 +48,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Found || c.Specs != "" || c.Target.Local == nil || c.Target.Local.Path != config.DefaultOrgPath ||
-		c.Watch.Debounce != config.DefaultDebounce || c.Watch.Resync != config.DefaultResync || c.Watch.Listen != config.DefaultListen {
+		c.Watch.Debounce != config.DefaultDebounce || c.Watch.Resync != config.DefaultResync || c.Watch.Listen != config.DefaultListen || c.Owner != config.DefaultOwner {
 		t.Errorf("defaults = %+v", c)
 	}
 	if _, err := config.Load("missing.yaml"); err == nil {
@@ -62,6 +62,7 @@ func TestErrors(t *testing.T) {
 		"target:\n  local: {}\n  genesys: {region: mypurecloud.ie}\n": "give exactly one target: local or genesys",
 		"target:\n  genesys: {}\n":                                    "give exactly one of region and apiUrl",
 		"watch:\n  debounce: soon\n":                                  `"soon" is not a positive duration`,
+		"owner: team a\n":                                             `owner "team a" must be 1 to 64 letters, digits`,
 	} {
 		_, err := config.Load(write(t, content))
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -206,3 +206,41 @@ func TestObserveRereads(t *testing.T) {
 		t.Errorf("after the file was deleted: %+v, want an empty org", got)
 	}
 }
+
+// TestAFailedWriteChangesNothing: a change whose write fails leaves the org
+// as it was, in memory too, so the next change's write does not carry it.
+func TestAFailedWriteChangesNothing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.json")
+	o := open(t, path, false)
+	create := func(name string) error {
+		s := zendesk("fp")
+		s.Name = name
+		return o.Apply(ctx, plan.Change{Name: name, Type: "zendesk", Spec: s, Actions: []plan.Action{plan.Create}})
+	}
+	if err := create("A"); err != nil {
+		t.Fatal(err)
+	}
+	// A non-empty directory where the file is: the rename that publishes
+	// the write fails, even for root.
+	if err := os.Rename(path, path+".saved"); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(path, "x"), 0o755)
+	if err := create("B"); err == nil {
+		t.Fatal("the write over a directory succeeded")
+	}
+	os.RemoveAll(path)
+	if err := os.Rename(path+".saved", path); err != nil {
+		t.Fatal(err)
+	}
+	if err := create("C"); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, in := range observe(t, o) {
+		names = append(names, in.Name)
+	}
+	if diff := cmp.Diff([]string{"A", "C"}, names); diff != "" {
+		t.Errorf("after a failed write (-want +got):\n%s", diff)
+	}
+}
