@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -117,4 +119,54 @@ func TestTheFinalCheckMovesChangesToFailed(t *testing.T) {
 	if len(r.Failed) != 1 || r.Failed[0].Change.Name != "b" || !errors.Is(r.Failed[0], backedOff) {
 		t.Errorf("failed = %+v", r.Failed)
 	}
+}
+
+// TestAnInterruptedApplyReportsEveryChange: the change under way when the
+// apply is interrupted finishes, the rest are not attempted, and the
+// result says which is which.
+func TestAnInterruptedApplyReportsEveryChange(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigterm := errors.New("interrupted by SIGTERM")
+	o := &fakeOrg{ApplyFunc: func(ctx context.Context, c plan.Change) error {
+		if c.Name == "b" {
+			cancel(sigterm)
+			if ctx.Err() != nil {
+				return errors.New("the change under way was cut at once")
+			}
+		}
+		return nil
+	}}
+	r := apply.Apply(ctx, o, changes("a", "b", "c", "d"), nil)
+	if diff := cmp.Diff([]apply.Status{apply.Applied, apply.Applied, apply.NotAttempted, apply.NotAttempted}, r.Status); diff != "" {
+		t.Errorf("status (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"c", "d"}, names(r.NotAttempted)); diff != "" {
+		t.Errorf("not attempted (-want +got):\n%s", diff)
+	}
+	if !errors.Is(r.Interrupted, sigterm) || !errors.Is(r.Err(), sigterm) {
+		t.Errorf("interrupted %v, err %v; want the signal as the cause", r.Interrupted, r.Err())
+	}
+}
+
+// TestTheChangeUnderWayHasAGracePeriod: after an interruption the change
+// under way keeps its context for Grace, then loses it.
+func TestTheChangeUnderWayHasAGracePeriod(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		var lasted time.Duration
+		o := &fakeOrg{ApplyFunc: func(ctx context.Context, c plan.Change) error {
+			start := time.Now()
+			cancel()
+			<-ctx.Done() // a change that never ends by itself
+			lasted = time.Since(start)
+			return ctx.Err()
+		}}
+		r := apply.Apply(ctx, o, changes("a", "b"), nil)
+		if lasted != apply.Grace {
+			t.Errorf("the change under way was cancelled after %v, want %v", lasted, apply.Grace)
+		}
+		if diff := cmp.Diff([]apply.Status{apply.Failed, apply.NotAttempted}, r.Status); diff != "" {
+			t.Errorf("status (-want +got):\n%s", diff)
+		}
+	})
 }
