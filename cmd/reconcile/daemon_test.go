@@ -208,6 +208,10 @@ func TestDaemon(t *testing.T) {
 	if orgNotes(t)["B"] == "" {
 		t.Error("B was deleted without prune")
 	}
+	// It is an orphan, in the plan and in the metrics.
+	if _, m := d.get("/metrics"); !strings.Contains(m, "reconcile_orphans 1") {
+		t.Error("/metrics does not count B as an orphan")
+	}
 	if strings.Contains(d.stderr.String(), "SECRET") {
 		t.Error("a secret in the logs")
 	}

@@ -15,16 +15,31 @@ type options struct {
 	args    []string // the command's arguments
 
 	config, specs             string
-	out                       string // import's folder
+	out                       string // import's folder, or the plan's file
 	output                    string
 	logFormat, logLevel       string
 	dryRun, detailedExitcode  bool
 	watch, prune              bool
 	allowPlaintext            bool
 	allowCredentialTypeChange bool
+	allowDeleteWithActions    bool
+	autoApprove               bool
+	targets                   targetList
 }
 
-var commands = []string{"validate", "schema", "version", "completion", "import", "doctor"}
+// targetList is the repeatable --target flag.
+type targetList []string
+
+func (t *targetList) String() string { return strings.Join(*t, ",") }
+func (t *targetList) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("a target is the name of a spec")
+	}
+	*t = append(*t, v)
+	return nil
+}
+
+var commands = []string{"plan", "apply", "validate", "schema", "version", "completion", "import", "doctor"}
 
 const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
 YAML specs, to an org: plan, apply, or watch.
@@ -32,6 +47,8 @@ YAML specs, to an org: plan, apply, or watch.
 Usage:
   reconcile [flags]                 load, validate, plan and apply once
   reconcile --dry-run [flags]       load, validate and plan; write nothing
+  reconcile plan [--out FILE]       the same as --dry-run; --out also saves the plan
+  reconcile apply [FILE]            apply the saved plan FILE, exactly; without FILE, as reconcile
   reconcile --watch [flags]         the daemon: apply on every change and every resync
   reconcile validate [flags]        load and validate the specs; needs no target
   reconcile schema DIR              write the JSON Schemas of the specs to DIR
@@ -42,6 +59,7 @@ Usage:
 
 Examples:
   reconcile --dry-run --detailed-exitcode --output github   # CI on a pull request
+  reconcile plan --out plan.json && reconcile apply plan.json  # review, then apply what was reviewed
   reconcile --config config.example/reconcile.yaml          # apply once
   reconcile --watch --log-format json                       # the daemon
   reconcile validate --specs integrations                   # check specs, no org needed
@@ -83,10 +101,22 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 	rest := fs.Args()
 	if len(rest) > 0 && slices.Contains(commands, rest[0]) {
 		o.command = rest[0]
-		if err := parse(rest[1:]); err != nil {
-			return nil, err
+		// Flags may also come after the command's arguments.
+		var positional []string
+		for args := rest[1:]; ; {
+			if err := parse(args); err != nil {
+				return nil, err
+			}
+			if args = fs.Args(); len(args) == 0 {
+				break
+			}
+			if args[0] == "--" {
+				positional = append(positional, args[1:]...)
+				break
+			}
+			positional, args = append(positional, args[0]), args[1:]
 		}
-		rest = fs.Args()
+		rest = positional
 	}
 	o.args = rest
 	fail := func(format string, a ...any) (*options, error) {
@@ -100,22 +130,33 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 		return fail("usage: reconcile schema DIR")
 	case o.command == "completion" && len(rest) != 1:
 		return fail("usage: reconcile completion bash|zsh|fish")
-	case o.command != "schema" && o.command != "completion" && len(rest) > 0:
+	case o.command == "apply" && len(rest) > 1:
+		return fail("usage: reconcile apply [FILE]")
+	case o.command == "apply" && len(rest) == 1 && (o.prune || len(o.targets) > 0 || o.allowCredentialTypeChange || o.allowDeleteWithActions):
+		return fail("a saved plan fixes --prune, --target and the --allow flags it was made with; make a new plan to change them")
+	case o.command != "schema" && o.command != "completion" && o.command != "apply" && len(rest) > 0:
 		return fail("%s takes no arguments, got %q", o.command, rest)
 	case o.output != "text" && o.output != "json" && o.output != "github":
 		return fail("--output must be text, json or github, not %q", o.output)
 	case o.logFormat != "text" && o.logFormat != "json":
 		return fail("--log-format must be text or json, not %q", o.logFormat)
-	case o.detailedExitcode && !o.dryRun:
+	case o.detailedExitcode && !o.dryRun && o.command != "plan":
 		return fail("--detailed-exitcode is only meaningful with --dry-run")
 	case o.detailedExitcode && o.watch:
 		return fail("--detailed-exitcode does not apply to --watch")
 	case o.command == "import" && o.out == "":
 		return fail("usage: reconcile import --out DIR")
-	case o.command != "import" && o.out != "":
-		return fail("--out applies to import only")
-	case o.command != "" && (o.dryRun || o.watch):
+	case o.out != "" && o.command != "import" && o.command != "plan" && !(o.command == "" && o.dryRun):
+		return fail("--out applies to import, plan and --dry-run only")
+	case o.out != "" && o.watch:
+		return fail("--out does not apply to --watch")
+	case o.command == "plan" && o.watch:
+		return fail("--watch does not apply to plan; use --watch --dry-run")
+	case o.command != "" && o.command != "plan" && (o.dryRun || o.watch):
 		return fail("--dry-run and --watch do not apply to %s", o.command)
+	}
+	if o.command == "plan" {
+		o.dryRun = true
 	}
 	return o, nil
 }
@@ -170,7 +211,7 @@ func editDistance(a, b string) int {
 
 // defineFlags defines the common flags on fs, into o.
 func defineFlags(fs *flag.FlagSet, o *options) {
-	fs.StringVar(&o.out, "out", "", "with import: the `dir`ectory to write the imported specs to")
+	fs.StringVar(&o.out, "out", "", "with plan or --dry-run: the `file` to save the plan to; with import: the directory to write the imported specs to")
 	fs.StringVar(&o.config, "config", "", "configuration `file` (default reconcile.yaml in the working directory)")
 	fs.StringVar(&o.specs, "specs", "", "spec `dir`ectory; overrides the configuration file")
 	fs.StringVar(&o.output, "output", "text", "plan output: text, json, or github (GitHub Actions annotations)")
@@ -182,4 +223,7 @@ func defineFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&o.prune, "prune", false, "delete integrations reconcile created that no spec names")
 	fs.BoolVar(&o.allowPlaintext, "allow-plaintext", false, "accept secret values not encrypted by sops (local experiments only)")
 	fs.BoolVar(&o.allowCredentialTypeChange, "allow-credential-type-change", false, "allow changing the credential type of an integration that has data actions")
+	fs.BoolVar(&o.allowDeleteWithActions, "allow-delete-with-actions", false, "with prune: allow deleting an integration that has data actions")
+	fs.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking, also on a terminal")
+	fs.Var(&o.targets, "target", "limit the plan and the apply to the spec of this `name` (repeatable)")
 }

@@ -7,14 +7,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime"
 
 	"github.com/reconcile-dev/reconcile/reconcile/config"
 	"github.com/reconcile-dev/reconcile/reconcile/daemon"
 	"github.com/reconcile-dev/reconcile/reconcile/engine"
 	"github.com/reconcile-dev/reconcile/reconcile/load"
+	"github.com/reconcile-dev/reconcile/reconcile/org"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/planfile"
 	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
 	"github.com/reconcile-dev/reconcile/reconcile/watch"
 	"github.com/reconcile-dev/reconcile/schema"
 )
@@ -42,6 +46,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitError
 	}
+	// The progress line is drawn on stderr when it is a terminal; every
+	// other write, to stdout or stderr, clears it first.
+	prog := newProgress(stderr, nil)
+	stdout, stderr = prog.Writer(stdout), prog.Writer(stderr)
+	defer prog.finish()
 	log, err := newLogger(stderr, o.logFormat, o.logLevel)
 	if err != nil {
 		fmt.Fprintf(stderr, "reconcile: %v\n", err)
@@ -99,8 +108,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	eng := &engine.Engine{
 		Specs: specs,
 		Load:  load.Options{AllowPlaintext: o.allowPlaintext},
-		Plan:  plan.Options{Prune: o.prune || cfg.Prune, AllowCredentialTypeChange: o.allowCredentialTypeChange},
-		Log:   log,
+		Plan: plan.Options{Prune: o.prune || cfg.Prune, AllowCredentialTypeChange: o.allowCredentialTypeChange,
+			AllowDeleteWithActions: o.allowDeleteWithActions, Owner: cfg.Owner, Targets: o.targets},
+		Log: log,
 	}
 	switch o.command {
 	case "validate":
@@ -112,7 +122,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	eng.Key = keySource(cfg, log)
-	prog := newProgress(stderr, log)
+	target := targetName(cfg)
+	var saved *planfile.File
+	if o.command == "apply" && len(o.args) == 1 {
+		f, err := planfile.Read(o.args[0])
+		if err != nil {
+			return fail(err)
+		}
+		saved, eng.Plan = &f, f.Saved.Options.PlanOptions()
+	}
+	var inputs struct {
+		specs []*spec.Spec
+		state org.State
+	}
+	eng.Inspect = func(specs []*spec.Spec, state org.State, p plan.Plan) error {
+		if saved != nil {
+			return saved.Check(target, specs, state, p)
+		}
+		inputs.specs, inputs.state = specs, state
+		return nil
+	}
+	if !o.dryRun && !o.watch && saved == nil && !o.autoApprove && isTerminal(os.Stdin) {
+		ask := stdout
+		if o.output != "text" {
+			ask = stderr // stdout is for the JSON or the annotations
+		}
+		eng.Approve = func(ctx context.Context, p plan.Plan) (bool, error) {
+			ok, err := confirm(os.Stdin, ask, len(p.Changes))
+			if ctx.Err() != nil { // Ctrl-C at the question, then Enter
+				return false, context.Cause(ctx)
+			}
+			return ok, err
+		}
+	}
+	prog.SetLog(log)
 	eng.OnPlan = prog.planned
 	eng.OnApplied = prog.step
 	if o.output == "text" {
@@ -146,9 +189,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	r := eng.Reconcile(ctx, o.dryRun)
+	if o.out != "" && r.Planned && r.Err == nil {
+		if err := planfile.Write(o.out, planfile.New(r, inputs.specs, inputs.state, target, eng.Plan)); err != nil {
+			r.Err = err
+		} else if o.output == "text" {
+			fmt.Fprintf(stdout, "Saved the plan to %s; apply exactly it with: reconcile apply %s\n", o.out, o.out)
+		} else {
+			log.Info("saved the plan", "file", o.out)
+		}
+	}
 	show(r)
 	switch {
-	case r.Err != nil:
+	case r.Err != nil, r.Cancelled: // as terraform: a declined apply is no success
 		return exitError
 	case o.detailedExitcode && !r.Plan.Empty():
 		return exitChanges

@@ -4,17 +4,16 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"io/fs"
 	"net/http/httptest"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -30,14 +29,16 @@ var update = flag.Bool("update", false, "rewrite the golden output in testdata/s
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asCLI) == "1" { // the crash tests run this binary as the CLI, as main does
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := interruptible(context.Background())
 		code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)
 	}
 	testscript.Main(m, map[string]func(){
-		"reconcile": func() {
-			code := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+		"reconcile": func() { // as main does
+			ctx, stop := interruptible(context.Background())
+			code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+			stop()
 			if f := os.Getenv("RECONCILE_TEST_STATUS"); f != "" {
 				os.WriteFile(f, []byte(strconv.Itoa(code)), 0o644)
 			}
@@ -65,8 +66,14 @@ func TestMain(m *testing.M) {
 //
 // Fixtures follow one convention: every secret value contains SECRET.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/script",
+	testscript.Run(t, scriptParams("testdata/script", nil))
+}
+
+// scriptParams are the parameters every script suite shares; setup, if
+// set, adds to each script's environment.
+func scriptParams(dir string, setup func(*testscript.Env) error) testscript.Params {
+	return testscript.Params{
+		Dir:           dir,
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			keys := filepath.Join(env.WorkDir, ".keys")
@@ -88,6 +95,9 @@ func TestScripts(t *testing.T) {
 			env.Setenv("RECONCILE_TEST_STATUS", filepath.Join(keys, "status"))
 			env.Setenv("GENESYS_CLIENT_ID", "script-client")
 			env.Setenv("GENESYS_CLIENT_SECRET", "script-client-secret")
+			if setup != nil {
+				return setup(env)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -98,8 +108,21 @@ func TestScripts(t *testing.T) {
 			"status":    cmdStatus,
 			"emulator":  cmdEmulator,
 			"apicalls":  cmdAPICalls,
+			"target":    cmdTarget,
+			"org":       cmdOrg,
+			"orgstate":  cmdOrgState,
+			"keepid":    cmdKeepID,
+			"waitorg":   cmdWaitOrg,
+			"failnext":  cmdFailNext,
 		},
-	})
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "local", "genesys":
+				return false, fmt.Errorf("condition %s is only known to the suites that run on both targets", cond)
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
+	}
 }
 
 func cmdEncrypt(ts *testscript.TestScript, neg bool, args []string) {
@@ -199,6 +222,7 @@ var emulators sync.Map // *testscript.TestScript → *scriptEmulator
 
 type scriptEmulator struct {
 	srv  *genesyscloud.Server
+	url  string
 	last genesyscloud.Stats
 }
 
@@ -259,13 +283,24 @@ func cmdEmulator(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	opts.Catalog = &cat
+	e := startEmulator(ts, opts)
+	ts.Check(os.WriteFile(ts.MkAbs("reconcile.yaml"), []byte(e.config()), 0o644))
+}
+
+// startEmulator starts an emulator for the script, stopped when it ends.
+func startEmulator(ts *testscript.TestScript, opts genesyscloud.Options) *scriptEmulator {
 	srv, err := genesyscloud.New(opts)
 	ts.Check(err)
 	hs := httptest.NewServer(srv)
 	ts.Defer(hs.Close)
-	emulators.Store(ts, &scriptEmulator{srv: srv})
-	cfg := "specs: specs\ntarget:\n  genesys:\n    apiUrl: " + hs.URL + "\n    requestsPerMinute: 60000\n"
-	ts.Check(os.WriteFile(ts.MkAbs("reconcile.yaml"), []byte(cfg), 0o644))
+	e := &scriptEmulator{srv: srv, url: hs.URL}
+	emulators.Store(ts, e)
+	return e
+}
+
+// config is the configuration that targets the emulator.
+func (e *scriptEmulator) config() string {
+	return "specs: specs\ntarget:\n  genesys:\n    apiUrl: " + e.url + "\n    requestsPerMinute: 60000\n"
 }
 
 func cmdAPICalls(ts *testscript.TestScript, neg bool, args []string) {

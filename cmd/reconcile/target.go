@@ -31,6 +31,16 @@ func opener(cfg *config.Config, log *slog.Logger) (func(context.Context, bool) (
 	}, nil
 }
 
+// targetName names the configured org in a saved plan: a plan made for
+// one org is never applied to another.
+func targetName(cfg *config.Config) string {
+	if g := cfg.Target.Genesys; g != nil {
+		api, _, _ := genesysOptions(g, nil).Endpoints()
+		return "genesys " + api
+	}
+	return "local " + filepath.ToSlash(filepath.Clean(cfg.Target.Local.Path))
+}
+
 // genesysOptions are the client options of the configured Genesys target,
 // with the client id and secret from the environment.
 func genesysOptions(g *config.Genesys, log *slog.Logger) genesys.Options {

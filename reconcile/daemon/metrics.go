@@ -18,6 +18,7 @@ type metrics struct {
 	lastSuccess prometheus.Gauge
 	pending     prometheus.Gauge
 	specErrors  prometheus.Gauge
+	orphans     prometheus.Gauge
 	api         *prometheus.CounterVec
 	duration    prometheus.Histogram
 }
@@ -33,12 +34,14 @@ func newMetrics() *metrics {
 			Help: "Changes planned by the last reconcile and not applied (all of them in a dry run)."}),
 		specErrors: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_spec_errors",
 			Help: "Problems found in the spec directory by the last reconcile."}),
+		orphans: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_orphans",
+			Help: "Integrations this deployment's owner created that no spec names, as of the last plan."}),
 		api: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reconcile_api_requests_total",
 			Help: "Requests to the Genesys Cloud API by method and status code (error: no answer)."}, []string{"method", "code"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reconcile_run_duration_seconds",
 			Help: "Duration of each reconcile.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)}),
 	}
-	m.registry.MustRegister(m.runs, m.lastSuccess, m.pending, m.specErrors, m.api, m.duration,
+	m.registry.MustRegister(m.runs, m.lastSuccess, m.pending, m.specErrors, m.orphans, m.api, m.duration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.runs.WithLabelValues("success")
 	m.runs.WithLabelValues("error")
@@ -64,6 +67,9 @@ func (m *metrics) observe(r render.Report, elapsed time.Duration) {
 		pending -= len(r.Result.Applied)
 	}
 	m.pending.Set(float64(pending))
+	if r.Planned {
+		m.orphans.Set(float64(len(r.Plan.Orphans)))
+	}
 	for k, n := range r.APIRequests {
 		method, code, _ := strings.Cut(k, " ")
 		m.api.WithLabelValues(method, code).Add(float64(n))

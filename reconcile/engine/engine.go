@@ -198,6 +198,9 @@ func (e *Engine) logDone(r render.Report, elapsed time.Duration) {
 		}
 		attrs = append(attrs, "inSync", r.Plan.InSync)
 	}
+	if r.Cancelled {
+		attrs = append(attrs, "cancelled", true)
+	}
 	if r.Result != nil {
 		attrs = append(attrs, "applied", len(r.Result.Applied), "failed", len(r.Result.Failed)-len(r.Result.NotAttempted),
 			"notAttempted", len(r.Result.NotAttempted))
