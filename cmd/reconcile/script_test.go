@@ -62,7 +62,8 @@ func TestMain(m *testing.M) {
 //	apicalls WRITES [MAXALL]  the emulator saw WRITES write calls (and at
 //	                          most MAXALL calls) since the last apicalls
 //	nosecrets [FILE...]       fail if "SECRET" is in the last stdout or
-//	                          stderr, under $WORK/.reconcile, or in FILEs
+//	                          stderr, under $WORK/.reconcile, in a saved
+//	                          plan ($WORK/*.json), or in FILEs
 //
 // Fixtures follow one convention: every secret value contains SECRET.
 func TestScripts(t *testing.T) {
@@ -202,6 +203,13 @@ func cmdNoSecrets(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		return nil
 	})
+	// Every plan a script saves (a JSON file at the top of $WORK).
+	plans, _ := filepath.Glob(ts.MkAbs("*.json"))
+	for _, f := range plans {
+		b, err := os.ReadFile(f)
+		ts.Check(err)
+		found(f, string(b))
+	}
 	for _, f := range args {
 		found(f, ts.ReadFile(f))
 	}

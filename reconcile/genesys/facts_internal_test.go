@@ -1,6 +1,7 @@
 package genesys
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,11 +116,12 @@ func TestEveryDisagreementIsAProblemOfItsVendor(t *testing.T) {
 			}},
 		{"google ambiguous", "google", "several of the org's integration types take",
 			func(ts []api.IntegrationType, _ []api.CredentialTypeInfo) {
-				for _, t := range ts {
-					if t.ID == "google-invented" {
-						ts[0] = api.IntegrationType{ID: "another-google", Credentials: t.Credentials}
-					}
-				}
+				// A second type takes Google's credentials; it takes the
+				// place of another vendor's type (the slice cannot grow
+				// here), which is why other vendors have problems too.
+				g := slices.IndexFunc(ts, func(t api.IntegrationType) bool { return t.ID == "google-invented" })
+				other := slices.IndexFunc(ts, func(t api.IntegrationType) bool { return t.ID != "google-invented" })
+				ts[other] = api.IntegrationType{ID: "another-google", Credentials: ts[g].Credentials}
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

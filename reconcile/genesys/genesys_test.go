@@ -265,20 +265,65 @@ func TestInterruptedCreateIsFinished(t *testing.T) {
 // post sends a request to the emulator as a person in the admin UI would.
 func (e *env) post(t testing.TB, path string, body any) {
 	t.Helper()
+	e.call(t, http.MethodPost, path, body, nil)
+}
+
+// call sends one Platform API request, as a person's tool would, and
+// decodes the answer into out unless it is nil.
+func (e *env) call(t testing.TB, method, path string, body, out any) {
+	t.Helper()
 	tok, err := (&clientcredentials.Config{ClientID: clientID, ClientSecret: clientSecret, TokenURL: e.url + "/oauth/token",
 		AuthStyle: oauth2.AuthStyleInHeader}).Token(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, e.url+path, bytes.NewReader(b))
+	req, _ := http.NewRequest(method, e.url+path, bytes.NewReader(b))
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("POST %s: %v %v", path, resp.Status, err)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+// TestAnOrgMarkedByTheLastVersion: an integration as reconcile left it
+// before records and owners were kept (the mark {"owner": "reconcile"},
+// the credential named with the whole fingerprint), written here by raw
+// API calls, plans no change, and is still reconcile's to prune.
+func TestAnOrgMarkedByTheLastVersion(t *testing.T) {
+	e := newEnv(t, genesyscloud.Options{})
+	s := allVendors(1)[8] // Zendesk
+	e.key.Apply([]*spec.Spec{s})
+	var in struct{ ID string }
+	e.call(t, http.MethodPost, "/api/v2/integrations", map[string]any{"name": s.Name, "integrationType": map[string]string{"id": "zendesk-data-actions"}}, &in)
+	var cred struct{ ID string }
+	e.call(t, http.MethodPost, "/api/v2/integrations/credentials", map[string]any{"name": "reconcile-" + in.ID + " " + s.Credential.Fingerprint,
+		"type": map[string]string{"name": "zendeskApiToken"}, "credentialFields": map[string]string{"userEmail": "a@example.com", "baseUrl": "https://a.zendesk.com", "apiToken": "zd-SECRET-1"}}, &cred)
+	var cfg map[string]any
+	e.call(t, http.MethodGet, "/api/v2/integrations/"+in.ID+"/config/current", nil, &cfg)
+	cfg["name"], cfg["advanced"] = s.Name, map[string]any{"reconcile": map[string]any{"owner": "reconcile"}}
+	cfg["credentials"] = map[string]any{"zendeskApiToken": map[string]string{"id": cred.ID}}
+	e.call(t, http.MethodPut, "/api/v2/integrations/"+in.ID+"/config/current", cfg, nil)
+	e.call(t, http.MethodPatch, "/api/v2/integrations/"+in.ID, map[string]string{"intendedState": "ENABLED"}, nil)
+
+	p, err := e.reconcile(t, []*spec.Spec{s}, plan.Options{}, true)
+	if err != nil || !p.Empty() || p.InSync != 1 {
+		t.Fatalf("the last version's integration plans %+v (err %v), want no change", p.Changes, err)
+	}
+	p, err = e.reconcile(t, allVendors(1)[:1], plan.Options{Prune: true}, true)
+	if err != nil || len(p.Orphans) != 1 || p.Orphans[0].ID != in.ID || p.Summary()[plan.Delete] != 1 {
+		t.Errorf("the last version's integration is not an orphan to prune: orphans %+v, err %v", p.Orphans, err)
+	}
 }
 
 func TestTwoMatchesStopTheRun(t *testing.T) {

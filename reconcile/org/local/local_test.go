@@ -244,3 +244,26 @@ func TestAFailedWriteChangesNothing(t *testing.T) {
 		t.Errorf("after a failed write (-want +got):\n%s", diff)
 	}
 }
+
+// TestAFileOfTheLastVersion: an org file written before owners and records
+// (the mark "owner": "reconcile", one fingerprint per credential) reads
+// as reconcile's, and an unchanged spec plans nothing.
+func TestAFileOfTheLastVersion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "org.json")
+	old := `{"formatVersion": 1, "integrations": [{"id": "i1", "name": "Zendesk", "type": "zendesk", "notes": "n", "active": true,
+		"owner": "reconcile", "credential": {"id": "c1", "type": "zendesk", "fingerprint": "hmac-sha256:abc"}}]}`
+	if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := open(t, path, true).Observe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := st.Integrations[0]; in.Owner != plan.DefaultOwner || in.Applied != nil {
+		t.Errorf("read as owner %q, record %+v", in.Owner, in.Applied)
+	}
+	p, err := plan.Build([]*spec.Spec{zendesk("hmac-sha256:abc")}, st, plan.Options{})
+	if err != nil || !p.Empty() {
+		t.Errorf("an unchanged spec over the last version's file plans %+v (err %v)", p.Changes, err)
+	}
+}
