@@ -358,8 +358,7 @@ func create(s *spec.Spec, owner string) Change {
 const outside = " (changed outside reconcile)"
 
 func update(s *spec.Spec, cur *org.Integration, opts Options) (Change, *spec.Problem) {
-	c := Change{Name: s.Name, Type: s.Type, File: s.File, ID: cur.ID, Spec: s, Current: cur, Why: map[Action]string{},
-		Before: map[string]any{}, After: map[string]any{}, Record: record(s)}
+	c := Change{Name: s.Name, Type: s.Type, File: s.File, ID: cur.ID, Spec: s, Current: cur, Why: map[Action]string{}}
 	rec := cur.Applied
 	if cur.Pending {
 		c.Owner, rec = opts.owner(), nil
@@ -367,7 +366,7 @@ func update(s *spec.Spec, cur *org.Integration, opts Options) (Change, *spec.Pro
 	// differ records an attribute that differs and says how, for people;
 	// it is drift when reconcile's record says it applied something else.
 	differ := func(attr string, before, after, recorded any, text string) string {
-		c.Before[attr], c.After[attr] = before, after
+		c.set(attr, before, after)
 		if rec != nil && before != recorded {
 			c.Drift = true
 			return text + outside
@@ -410,6 +409,9 @@ func update(s *spec.Spec, cur *org.Integration, opts Options) (Change, *spec.Pro
 		}
 	}
 	slices.Sort(c.Sensitive)
+	if len(c.Actions) > 0 { // a spec in sync writes nothing, so needs no record
+		c.Record = record(s)
+	}
 	return c, nil
 }
 
@@ -446,7 +448,7 @@ func (c *Change) credentials(s *spec.Spec, cur *org.Integration, rec *org.Record
 	case want == nil && have == nil:
 		return "", nil
 	case want == nil:
-		c.Before["credentials.type"], c.After["credentials.type"] = have.Type, nil
+		c.set("credentials.type", have.Type, nil)
 		return mark("remove the " + cmp.Or(have.Type, "unknown") + " credential"), nil
 	case have == nil:
 		c.newCredential(want)
@@ -457,7 +459,7 @@ func (c *Change) credentials(s *spec.Spec, cur *org.Integration, rec *org.Record
 			return "", &p
 		}
 		c.newCredential(want)
-		c.Before["credentials.type"] = orNil(have.Type)
+		c.set("credentials.type", orNil(have.Type), want.Type)
 		return mark(fmt.Sprintf("credential type %s → %s", orNone(have.Type), want.Type)), nil
 	case want.Fingerprint == have.Fingerprint:
 		return "", nil
@@ -468,7 +470,7 @@ func (c *Change) credentials(s *spec.Spec, cur *org.Integration, rec *org.Record
 		// and each secret may have changed.
 		values, _ := want.Flatten()
 		for k, v := range values {
-			c.After["credentials."+k] = v
+			c.setAfter("credentials."+k, v)
 		}
 		for k := range want.Secrets {
 			c.Sensitive = append(c.Sensitive, "credentials."+k)
@@ -480,7 +482,7 @@ func (c *Change) credentials(s *spec.Spec, cur *org.Integration, rec *org.Record
 	for _, k := range slices.Sorted(maps.Keys(union(rc.Fields, values))) {
 		before, after := rc.Fields[k], values[k]
 		if !sameValue(before, after) {
-			c.Before["credentials."+k], c.After["credentials."+k] = before, after
+			c.set("credentials."+k, before, after)
 			parts = append(parts, fmt.Sprintf("%s %s → %s", k, show(before), show(after)))
 		}
 	}
@@ -499,14 +501,31 @@ func (c *Change) credentials(s *spec.Spec, cur *org.Integration, rec *org.Record
 // newCredential records a credential set whole: its type and readable
 // fields after, every secret field sensitive.
 func (c *Change) newCredential(want *spec.Credential) {
-	c.Before["credentials.type"], c.After["credentials.type"] = nil, want.Type
+	c.set("credentials.type", nil, want.Type)
 	values, _ := want.Flatten()
 	for k, v := range values {
-		c.After["credentials."+k] = v
+		c.setAfter("credentials."+k, v)
 	}
 	for k := range want.Secrets {
 		c.Sensitive = append(c.Sensitive, "credentials."+k)
 	}
+}
+
+// set records an attribute that differs.
+func (c *Change) set(attr string, before, after any) {
+	if c.Before == nil {
+		c.Before = map[string]any{}
+	}
+	c.Before[attr] = before
+	c.setAfter(attr, after)
+}
+
+// setAfter records an attribute whose value in the org is unknown.
+func (c *Change) setAfter(attr string, after any) {
+	if c.After == nil {
+		c.After = map[string]any{}
+	}
+	c.After[attr] = after
 }
 
 func union[V any](a, b map[string]V) map[string]bool {
