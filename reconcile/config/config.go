@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -39,6 +42,40 @@ type Config struct {
 	// when not configured.
 	FingerprintKeyFile string
 	Watch              Watch
+	// Environments are the orgs one spec tree is applied to, by name;
+	// empty when the file defines none. Select picks one.
+	Environments map[string]*Environment
+	// Env is the environment this configuration was selected for, or nil.
+	Env *Environment
+}
+
+// Environment is one org of several (contract section 10).
+type Environment struct {
+	Name   string
+	Target Target
+	Owner  string
+	// Values is the file of KEY: value pairs ${values.KEY} takes its
+	// values from, and Overlay the folder whose files merge over the base
+	// specs; empty when not given.
+	Values, Overlay string
+}
+
+// EnvNames returns the environments' names, sorted.
+func (c *Config) EnvNames() []string { return slices.Sorted(maps.Keys(c.Environments)) }
+
+// Select returns the configuration of the environment named name: its
+// target and owner in place of the file's.
+func (c *Config) Select(name string) (*Config, error) {
+	e, ok := c.Environments[name]
+	if !ok {
+		if len(c.Environments) == 0 {
+			return nil, fmt.Errorf("--env %s: %s defines no environments", name, c.File)
+		}
+		return nil, fmt.Errorf("--env %s: no such environment in %s; environments: %s", name, c.File, strings.Join(c.EnvNames(), ", "))
+	}
+	out := *c
+	out.Target, out.Owner, out.Env = e.Target, e.Owner, e
+	return &out, nil
 }
 
 // Target is the org to reconcile: exactly one of Local and Genesys.
@@ -72,27 +109,37 @@ type Watch struct {
 }
 
 type raw struct {
-	Specs              string `yaml:"specs"`
-	FingerprintKeyFile string `yaml:"fingerprintKeyFile"`
-	Prune              bool   `yaml:"prune"`
-	Owner              string `yaml:"owner"`
-	Target             struct {
-		Local *struct {
-			Path string `yaml:"path"`
-		} `yaml:"local"`
-		Genesys *struct {
-			Region            string   `yaml:"region"`
-			APIURL            string   `yaml:"apiUrl"`
-			TokenURL          string   `yaml:"tokenUrl"`
-			RequestsPerMinute int      `yaml:"requestsPerMinute"`
-			RetryBudget       duration `yaml:"retryBudget"`
-		} `yaml:"genesys"`
-	} `yaml:"target"`
-	Watch struct {
+	Specs              string                    `yaml:"specs"`
+	FingerprintKeyFile string                    `yaml:"fingerprintKeyFile"`
+	Prune              bool                      `yaml:"prune"`
+	Owner              string                    `yaml:"owner"`
+	Target             *rawTarget                `yaml:"target"`
+	Environments       map[string]rawEnvironment `yaml:"environments"`
+	Watch              struct {
 		Debounce duration `yaml:"debounce"`
 		Resync   duration `yaml:"resync"`
 		Listen   string   `yaml:"listen"`
 	} `yaml:"watch"`
+}
+
+type rawTarget struct {
+	Local *struct {
+		Path string `yaml:"path"`
+	} `yaml:"local"`
+	Genesys *struct {
+		Region            string   `yaml:"region"`
+		APIURL            string   `yaml:"apiUrl"`
+		TokenURL          string   `yaml:"tokenUrl"`
+		RequestsPerMinute int      `yaml:"requestsPerMinute"`
+		RetryBudget       duration `yaml:"retryBudget"`
+	} `yaml:"genesys"`
+}
+
+type rawEnvironment struct {
+	Target  *rawTarget `yaml:"target"`
+	Owner   string     `yaml:"owner"`
+	Values  string     `yaml:"values"`
+	Overlay string     `yaml:"overlay"`
 }
 
 type duration struct{ d time.Duration }
@@ -156,25 +203,35 @@ func resolve(dir, file string, r raw, found bool) (*Config, error) {
 		}
 		c.Owner = r.Owner
 	}
-	switch t := r.Target; {
-	case t.Local != nil && t.Genesys != nil:
-		return nil, spec.Problem{File: file, Path: "/target", Message: "give exactly one target: local or genesys"}
-	case t.Genesys != nil:
-		g := t.Genesys
-		if (g.Region == "") == (g.APIURL == "") {
-			return nil, spec.Problem{File: file, Path: "/target/genesys", Message: "give exactly one of region and apiUrl"}
+	if len(r.Environments) > 0 && r.Target != nil {
+		return nil, spec.Problem{File: file, Path: "/target", Message: "with environments, each environment names its target: move target under the environments"}
+	}
+	var err error
+	if c.Target, err = resolveTarget(r.Target, file, "/target", rel); err != nil {
+		return nil, err
+	}
+	if len(r.Environments) > 0 {
+		c.Environments = map[string]*Environment{}
+	}
+	for name, re := range r.Environments {
+		at := "/environments/" + name
+		if !envNameRE.MatchString(name) {
+			return nil, spec.Problem{File: file, Path: at, Message: fmt.Sprintf("environment name %q must be letters, digits, '_' or '-', starting with a letter", name)}
 		}
-		if g.RequestsPerMinute < 0 {
-			return nil, spec.Problem{File: file, Path: "/target/genesys/requestsPerMinute", Message: "must be positive"}
+		if re.Target == nil {
+			return nil, spec.Problem{File: file, Path: at + "/target", Message: "each environment needs a target: local or genesys"}
 		}
-		c.Target.Genesys = &Genesys{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute,
-			RetryBudget: g.RetryBudget.d}
-	default:
-		p := DefaultOrgPath
-		if t.Local != nil && t.Local.Path != "" {
-			p = t.Local.Path
+		e := &Environment{Name: name, Owner: c.Owner, Values: rel(re.Values), Overlay: rel(re.Overlay)}
+		if e.Target, err = resolveTarget(re.Target, file, at+"/target", rel); err != nil {
+			return nil, err
 		}
-		c.Target.Local = &Local{Path: rel(p)}
+		if re.Owner != "" {
+			if !ownerRE.MatchString(re.Owner) {
+				return nil, spec.Problem{File: file, Path: at + "/owner", Message: fmt.Sprintf("owner %q must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", re.Owner)}
+			}
+			e.Owner = re.Owner
+		}
+		c.Environments[name] = e
 	}
 	c.Watch = Watch{Debounce: or(r.Watch.Debounce.d, DefaultDebounce), Resync: or(r.Watch.Resync.d, DefaultResync), Listen: r.Watch.Listen}
 	if c.Watch.Listen == "" {
@@ -182,6 +239,36 @@ func resolve(dir, file string, r raw, found bool) (*Config, error) {
 	}
 	return c, nil
 }
+
+// resolveTarget checks a target block; none is the default local org.
+func resolveTarget(t *rawTarget, file, at string, rel func(string) string) (Target, error) {
+	if t == nil {
+		t = &rawTarget{}
+	}
+	switch {
+	case t.Local != nil && t.Genesys != nil:
+		return Target{}, spec.Problem{File: file, Path: at, Message: "give exactly one target: local or genesys"}
+	case t.Genesys != nil:
+		g := t.Genesys
+		if (g.Region == "") == (g.APIURL == "") {
+			return Target{}, spec.Problem{File: file, Path: at + "/genesys", Message: "give exactly one of region and apiUrl"}
+		}
+		if g.RequestsPerMinute < 0 {
+			return Target{}, spec.Problem{File: file, Path: at + "/genesys/requestsPerMinute", Message: "must be positive"}
+		}
+		return Target{Genesys: &Genesys{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute,
+			RetryBudget: g.RetryBudget.d}}, nil
+	}
+	p := DefaultOrgPath
+	if t.Local != nil && t.Local.Path != "" {
+		p = t.Local.Path
+	}
+	return Target{Local: &Local{Path: rel(p)}}, nil
+}
+
+// envNameRE is what an environment may be called: it is a flag value and
+// a metric label.
+var envNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{0,62}$`)
 
 func or(d, def time.Duration) time.Duration {
 	if d == 0 {

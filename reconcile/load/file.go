@@ -37,6 +37,10 @@ type Options struct {
 	// Cache, if set, serves files whose content has not changed since a
 	// previous Load with the same options.
 	Cache *Cache
+	// Env, if set, is the environment the specs are loaded for: its
+	// overlay merged over each spec, then its values substituted, before
+	// validation.
+	Env *Env
 }
 
 // positions lists the keys whose place in the file a Spec keeps, for the
@@ -49,6 +53,7 @@ type fileLoader struct {
 	opts    Options
 	schemas *schema.Set
 	dec     *decrypter
+	vals    *values // the environment's, shared by every worker; read only
 }
 
 // load reads, decrypts and validates the file rel.
@@ -73,6 +78,19 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 		}
 	}()
 	sum := sha256.Sum256(data)
+	if env := l.opts.Env; env != nil {
+		// What the spec is made of in this environment: the file, its
+		// overlay and the values.
+		h := sha256.New()
+		h.Write(sum[:])
+		if env.Overlay != "" {
+			over, _ := os.ReadFile(filepath.Join(env.Overlay, filepath.FromSlash(rel)))
+			o := sha256.Sum256(over)
+			h.Write(o[:])
+		}
+		h.Write(l.vals.digest[:])
+		h.Sum(sum[:0])
+	}
 	digest := "sha256:" + hex.EncodeToString(sum[:])
 	if l.opts.Cache != nil {
 		if s := l.opts.Cache.get(rel, sum); s != nil {
@@ -88,7 +106,7 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 	if len(found) > 0 {
 		return nil, in(rel, found)
 	}
-	s, found = l.interpret(root, data)
+	s, found = l.interpret(rel, root, data)
 	if s != nil {
 		s.File, s.Digest = rel, digest
 	}
@@ -137,7 +155,7 @@ func (l *fileLoader) read(rel string) ([]byte, *spec.Problem) {
 
 // interpret decrypts the parsed file if sops encrypted it, validates it
 // and builds its Spec.
-func (l *fileLoader) interpret(root *yaml.Node, data []byte) (*spec.Spec, []problemAt) {
+func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte) (*spec.Spec, []problemAt) {
 	sopsKey, _ := node(root, "/sops")
 	var doc map[string]any
 	if sopsKey != nil {
@@ -152,7 +170,17 @@ func (l *fileLoader) interpret(root *yaml.Node, data []byte) (*spec.Spec, []prob
 		}
 		doc = v.(map[string]any)
 	}
-	at := func(ptr, msg string) problemAt { return problemAt{pos: locate(root, ptr), path: ptr, msg: msg} }
+	ly := &layered{base: source{root: root, encrypted: sopsKey != nil}, fromOverlay: map[string]bool{}, refs: map[string][]string{}, whole: map[string]string{}}
+	if env := l.opts.Env; env != nil {
+		deleted, problems := l.overlayFor(rel, doc, ly)
+		if len(problems) > 0 || deleted {
+			return nil, problems
+		}
+		if problems := substitute(doc, "", l.vals, env.Name, ly); len(problems) > 0 {
+			return nil, problems
+		}
+	}
+	at := func(ptr, msg string) problemAt { return ly.at(l.vals, ptr, msg) }
 
 	t, isString := doc["type"].(string)
 	switch _, known := spec.LookupVendor(t); {
@@ -172,9 +200,15 @@ func (l *fileLoader) interpret(root *yaml.Node, data []byte) (*spec.Spec, []prob
 		return nil, []problemAt{{msg: err.Error()}}
 	}
 	for _, v := range violations {
-		problems = append(problems, problemAt{pos: locate(root, v.At), path: v.Path, msg: v.Message})
+		p := at(v.At, v.Message)
+		p.path = v.Path
+		problems = append(problems, p)
 	}
-	if !l.opts.AllowPlaintext {
+	switch {
+	case l.opts.AllowPlaintext:
+	case l.opts.Env != nil:
+		problems = append(problems, envSecrets(ly, l.vals, doc, ann.Secrets)...)
+	default:
 		problems = append(problems, plaintextSecrets(root, doc, ann.Secrets, sopsKey != nil)...)
 	}
 	if len(problems) > 0 {

@@ -3,8 +3,10 @@ package load
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -29,6 +31,13 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 	if len(files) > maxFiles {
 		return nil, spec.Problems{{Message: fmt.Sprintf("the spec directory %s holds %d spec files, more than the limit of %d; is it the right directory?", dir, len(files), maxFiles)}}
 	}
+	vals, ps := (&fileLoader{dir: dir, opts: opts, dec: newDecrypter()}).loadValues(opts.Env)
+	if len(ps) > 0 {
+		return nil, ps.Err()
+	}
+	if opts.Env != nil && opts.Env.Overlay != "" {
+		problems = append(problems, strayOverlays(dir, opts.Env, files)...)
+	}
 	specs := make([]*spec.Spec, len(files))
 	perFile := make([]spec.Problems, len(files))
 
@@ -38,7 +47,7 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l := &fileLoader{dir: dir, opts: opts, schemas: schemas, dec: newDecrypter()}
+			l := &fileLoader{dir: dir, opts: opts, schemas: schemas, dec: newDecrypter(), vals: vals}
 			for i := range next {
 				specs[i], perFile[i] = l.load(files[i])
 			}
@@ -62,10 +71,30 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 		opts.Cache.keep(files)
 	}
 	problems = append(problems, uniqueNames(dir, specs)...)
+	problems.Sort()
+	problems = slices.Compact(problems) // a values file's problem, met by every spec that uses the value
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
-	return specs, nil
+	// A spec with no problems and no Spec is one its overlay removes.
+	return slices.DeleteFunc(specs, func(s *spec.Spec) bool { return s == nil }), nil
+}
+
+// strayOverlays reports the overlay files that match no base spec: a
+// typo in a path would otherwise be ignored in silence.
+func strayOverlays(dir string, env *Env, files []string) spec.Problems {
+	l := &fileLoader{dir: dir}
+	if fi, err := os.Stat(env.Overlay); err != nil || !fi.IsDir() {
+		return spec.Problems{{File: l.display(env.Overlay), Message: fmt.Sprintf("environment %s's overlay folder does not exist, or is not a folder", env.Name)}}
+	}
+	over, problems := find(env.Overlay)
+	for _, rel := range over {
+		if !slices.Contains(files, rel) {
+			problems = append(problems, spec.Problem{File: l.display(filepath.Join(env.Overlay, filepath.FromSlash(rel))),
+				Message: fmt.Sprintf("environment %s's overlay file matches no spec: there is no %s in the spec directory", env.Name, rel)})
+		}
+	}
+	return problems
 }
 
 // uniqueNames reports every spec whose name an earlier file already uses,

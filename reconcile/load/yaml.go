@@ -23,12 +23,16 @@ const maxDepth = 16
 // problemAt is a problem in the file being read, before the file name is
 // known to the caller's Problem.
 type problemAt struct {
+	file string // the file that holds it, when not the spec's own: an overlay, a values file
 	pos  spec.Position
 	path string
 	msg  string
 }
 
 func (p problemAt) in(file string) spec.Problem {
+	if p.file != "" {
+		file = p.file
+	}
 	return spec.Problem{File: file, Line: p.pos.Line, Column: p.pos.Column, Path: p.path, Message: p.msg}
 }
 
