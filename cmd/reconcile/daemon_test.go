@@ -285,3 +285,43 @@ func TestSIGTERMDuringApply(t *testing.T) {
 		t.Errorf("%d integrations after the next run, want %d", len(got), crashSpecs)
 	}
 }
+
+// TestDaemonWithAnEnvironment: --watch --env prod applies prod's values to
+// prod's org only, labels its metrics with env="prod", and applies an edit
+// of the environment's values file.
+func TestDaemonWithAnEnvironment(t *testing.T) {
+	t.Chdir(t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	os.WriteFile("reconcile.yaml", []byte(`specs: specs
+environments:
+  test:
+    target: {local: {path: .reconcile/test.json}}
+    values: env/test.yaml
+  prod:
+    target: {local: {path: .reconcile/org.json}}
+    values: env/prod.yaml
+watch:
+  listen: 127.0.0.1:0
+  debounce: 50ms
+  resync: 1h
+`), 0o644)
+	os.MkdirAll("specs", 0o755)
+	os.MkdirAll("env", 0o755)
+	os.WriteFile("specs/a.yaml", lambda("A", "${values.stage}"), 0o644)
+	os.WriteFile("env/test.yaml", []byte("stage: test\n"), 0o644)
+	os.WriteFile("env/prod.yaml", []byte("stage: prod\n"), 0o644)
+
+	d := startDaemon(t, "--env", "prod")
+	defer d.stop()
+	eventually(t, "prod's values applied", func() bool { return orgNotes(t)["A"] == "prod/true" })
+	if _, err := os.Stat(".reconcile/test.json"); err == nil {
+		t.Error("the prod daemon wrote test's org")
+	}
+	if _, m := d.get("/metrics"); !strings.Contains(m, `reconcile_runs_total{env="prod",result="success"}`) {
+		t.Errorf("/metrics lacks the env label:\n%s", m)
+	}
+	// The values file is watched too: an edit there is applied at once,
+	// not at the next resync (an hour away).
+	os.WriteFile("env/prod.yaml", []byte("stage: production\n"), 0o644)
+	eventually(t, "the values edit applied", func() bool { return orgNotes(t)["A"] == "production/true" })
+}

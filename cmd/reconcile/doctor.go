@@ -21,7 +21,7 @@ func doctor(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout, s
 		fmt.Fprintln(stderr, "reconcile: doctor checks a Genesys Cloud target; the configured target is the local org")
 		return exitError
 	}
-	opts := genesysOptions(g, log)
+	opts := genesysOptions(cfg, log)
 	apiURL, tokenURL, err := opts.Endpoints()
 	if err != nil {
 		fmt.Fprintf(stderr, "reconcile: %v\n", err)

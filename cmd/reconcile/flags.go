@@ -25,6 +25,8 @@ type options struct {
 	allowDeleteWithActions    bool
 	autoApprove               bool
 	targets                   targetList
+	env                       string // the environment, with environments
+	allEnvs                   bool   // plan every environment
 }
 
 // targetList is the repeatable --target flag.
@@ -39,7 +41,7 @@ func (t *targetList) Set(v string) error {
 	return nil
 }
 
-var commands = []string{"plan", "apply", "validate", "schema", "version", "completion", "import", "doctor"}
+var commands = []string{"plan", "apply", "diff", "validate", "schema", "version", "completion", "import", "doctor"}
 
 const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
 YAML specs, to an org: plan, apply, or watch.
@@ -49,6 +51,8 @@ Usage:
   reconcile --dry-run [flags]       load, validate and plan; write nothing
   reconcile plan [--out FILE]       the same as --dry-run; --out also saves the plan
   reconcile apply [FILE]            apply the saved plan FILE, exactly; without FILE, as reconcile
+  reconcile plan --all-envs         plan every environment in turn
+  reconcile diff ENV1 ENV2          compare what two environments' orgs hold; writes nothing
   reconcile --watch [flags]         the daemon: apply on every change and every resync
   reconcile validate [flags]        load and validate the specs; needs no target
   reconcile schema DIR              write the JSON Schemas of the specs to DIR
@@ -134,7 +138,17 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 		return fail("usage: reconcile apply [FILE]")
 	case o.command == "apply" && len(rest) == 1 && (o.prune || len(o.targets) > 0 || o.allowCredentialTypeChange || o.allowDeleteWithActions):
 		return fail("a saved plan fixes --prune, --target and the --allow flags it was made with; make a new plan to change them")
-	case o.command != "schema" && o.command != "completion" && o.command != "apply" && len(rest) > 0:
+	case o.command == "diff" && len(rest) != 2:
+		return fail("usage: reconcile diff ENV1 ENV2")
+	case o.command == "diff" && o.env != "":
+		return fail("diff names its two environments: reconcile diff ENV1 ENV2, without --env")
+	case o.allEnvs && o.command != "plan" && !(o.command == "" && o.dryRun) && o.command != "validate":
+		return fail("--all-envs applies to plan, --dry-run and validate only: an apply is one environment at a time")
+	case o.allEnvs && o.env != "":
+		return fail("give --env NAME or --all-envs, not both")
+	case o.allEnvs && o.out != "":
+		return fail("--out saves one environment's plan: use --env NAME")
+	case o.command != "schema" && o.command != "completion" && o.command != "apply" && o.command != "diff" && len(rest) > 0:
 		return fail("%s takes no arguments, got %q", o.command, rest)
 	case o.output != "text" && o.output != "json" && o.output != "github":
 		return fail("--output must be text, json or github, not %q", o.output)
@@ -225,5 +239,7 @@ func defineFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&o.allowCredentialTypeChange, "allow-credential-type-change", false, "allow changing the credential type of an integration that has data actions")
 	fs.BoolVar(&o.allowDeleteWithActions, "allow-delete-with-actions", false, "with prune: allow deleting an integration that has data actions")
 	fs.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking, also on a terminal")
+	fs.StringVar(&o.env, "env", "", "the environment (of the configuration's environments) to plan or apply")
+	fs.BoolVar(&o.allEnvs, "all-envs", false, "with plan or validate: every environment in turn")
 	fs.Var(&o.targets, "target", "limit the plan and the apply to the spec of this `name` (repeatable)")
 }

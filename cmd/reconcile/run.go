@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/config"
 	"github.com/reconcile-dev/reconcile/reconcile/daemon"
@@ -91,6 +93,80 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	switch envs := cfg.EnvNames(); {
+	case o.command == "diff":
+		return diff(ctx, o, cfg, log, stdout, stderr)
+	case o.env != "":
+		if cfg, err = cfg.Select(o.env); err != nil {
+			fmt.Fprintf(stderr, "reconcile: %v\n", err)
+			return exitError
+		}
+	case len(envs) > 0 && o.command == "apply" && len(o.args) == 1:
+		// A saved plan says which environment it is of.
+		f, err := planfile.Read(o.args[0])
+		if err == nil && f.Saved.Env == "" {
+			err = fmt.Errorf("%s is a plan made without --env: make it again with --env NAME", o.args[0])
+		}
+		if err == nil {
+			cfg, err = cfg.Select(f.Saved.Env)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "reconcile: %v\n", err)
+			return exitError
+		}
+	case len(envs) > 0 && (o.allEnvs || o.command == "validate"):
+		return allEnvs(ctx, o, cfg, log, prog, stdout, stderr)
+	case len(envs) > 0 && o.command != "completion":
+		fmt.Fprintf(stderr, "reconcile: %s defines environments (%s): pass --env NAME (or plan --all-envs)\n", cfg.File, strings.Join(envs, ", "))
+		return exitError
+	case o.allEnvs:
+		fmt.Fprintf(stderr, "reconcile: --all-envs: %s defines no environments\n", cfg.File)
+		return exitError
+	}
+	return runConfig(ctx, o, cfg, log, prog, stdout, stderr)
+}
+
+// allEnvs runs the command (a plan or validate) for every environment in
+// turn: exit 1 if any failed, else 2 if any plan has changes and
+// --detailed-exitcode asks.
+func allEnvs(ctx context.Context, o *options, cfg *config.Config, log *slog.Logger, prog *progress, stdout, stderr io.Writer) int {
+	code := exitOK
+	for i, name := range cfg.EnvNames() {
+		env, _ := cfg.Select(name)
+		if o.output == "text" {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			fmt.Fprintf(stdout, "=== environment %s ===\n", name)
+		}
+		switch runConfig(ctx, o, env, log.With("env", name), prog, stdout, stderr) {
+		case exitError:
+			code = exitError
+		case exitChanges:
+			if code == exitOK {
+				code = exitChanges
+			}
+		}
+	}
+	return code
+}
+
+// runConfig is the command for one configuration: one org.
+func runConfig(ctx context.Context, o *options, cfg *config.Config, log *slog.Logger, prog *progress, stdout, stderr io.Writer) int {
+	envName := ""
+	if cfg.Env != nil {
+		envName = cfg.Env.Name
+	}
+	fail := func(err error) int {
+		switch o.output {
+		case "json":
+			render.JSON(stdout, render.Report{DryRun: o.dryRun, Env: envName, Err: err})
+		case "github":
+			render.GitHub(stdout, render.Report{DryRun: o.dryRun, Err: err}, "")
+		}
+		render.Errors(stderr, err, "")
+		return exitError
+	}
 	if o.command == "doctor" {
 		return doctor(ctx, cfg, log, stdout, stderr)
 	}
@@ -107,7 +183,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	eng := &engine.Engine{
 		Specs: specs,
-		Load:  load.Options{AllowPlaintext: o.allowPlaintext},
+		Load:  load.Options{AllowPlaintext: o.allowPlaintext, Env: loadEnv(cfg.Env)},
 		Plan: plan.Options{Prune: o.prune || cfg.Prune, AllowCredentialTypeChange: o.allowCredentialTypeChange,
 			AllowDeleteWithActions: o.allowDeleteWithActions, Owner: cfg.Owner, Targets: o.targets},
 		Log: log,
@@ -118,11 +194,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "import":
 		return importOrg(ctx, cfg, log, specs, o.out, stdout, stderr)
 	}
+	var err error
 	if eng.Open, err = opener(cfg, log); err != nil {
 		return fail(err)
 	}
 	eng.Key = keySource(cfg, log)
 	target := targetName(cfg)
+	if envName != "" {
+		target = "environment " + envName + ": " + target
+	}
 	var saved *planfile.File
 	if o.command == "apply" && len(o.args) == 1 {
 		f, err := planfile.Read(o.args[0])
@@ -163,6 +243,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		eng.OnApplied = func(c plan.Change, err error) { render.Applied(stdout, c, err); prog.step(c, err) }
 	}
 	show := func(r render.Report) {
+		r.Env = envName
 		switch o.output {
 		case "json":
 			render.JSON(stdout, r)
@@ -182,13 +263,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			print = func(r render.Report) { render.Done(stdout, r) } // the daemon logs each failure once
 		}
 		d := &daemon.Daemon{Engine: eng, DryRun: o.dryRun, Listen: cfg.Watch.Listen, Log: log, Print: print,
-			Watch: watch.Options{Debounce: cfg.Watch.Debounce, Resync: cfg.Watch.Resync}}
+			Watch: watch.Options{Debounce: cfg.Watch.Debounce, Resync: cfg.Watch.Resync}, Env: envName}
+		if e := cfg.Env; e != nil {
+			if e.Overlay != "" {
+				d.Also = append(d.Also, e.Overlay)
+			}
+			if e.Values != "" {
+				d.Also = append(d.Also, filepath.Dir(e.Values))
+			}
+		}
 		if err := d.Run(ctx); err != nil {
 			return fail(err)
 		}
 		return exitOK
 	}
 	r := eng.Reconcile(ctx, o.dryRun)
+	r.Env = envName
 	if o.out != "" && r.Planned && r.Err == nil {
 		if err := planfile.Write(o.out, planfile.New(r, inputs.specs, inputs.state, target, eng.Plan)); err != nil {
 			r.Err = err
@@ -206,6 +296,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitChanges
 	}
 	return exitOK
+}
+
+// loadEnv is what the loader needs of an environment.
+func loadEnv(e *config.Environment) *load.Env {
+	if e == nil {
+		return nil
+	}
+	return &load.Env{Name: e.Name, Values: e.Values, Overlay: e.Overlay}
 }
 
 func validate(ctx context.Context, eng *engine.Engine, o *options, stdout, stderr io.Writer) int {

@@ -49,7 +49,8 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs every testdata/script/*.txtar. Each script starts with
 // two fresh age identities: SOPS_AGE_KEY_FILE (recipient $AGE_RECIPIENT),
-// which reconcile uses, and $OTHER_AGE_RECIPIENT, whose key it never has.
+// which reconcile uses, and $OTHER_AGE_RECIPIENT, whose key it has only
+// when a script sets SOPS_AGE_KEY_FILE=$BOTH_AGE_KEY_FILE.
 //
 // Extra commands:
 //
@@ -89,6 +90,12 @@ func scriptParams(dir string, setup func(*testscript.Env) error) testscript.Para
 			if err != nil {
 				return err
 			}
+			a, _ := os.ReadFile(keyFile)
+			b, _ := os.ReadFile(filepath.Join(keys, "other.txt"))
+			if err := os.WriteFile(filepath.Join(keys, "both.txt"), append(a, b...), 0o600); err != nil {
+				return err
+			}
+			env.Setenv("BOTH_AGE_KEY_FILE", filepath.Join(keys, "both.txt"))
 			env.Setenv("SOPS_AGE_KEY_FILE", keyFile)
 			env.Setenv("AGE_RECIPIENT", recipient)
 			env.Setenv("OTHER_AGE_RECIPIENT", other)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/config"
 	"github.com/reconcile-dev/reconcile/reconcile/engine"
@@ -17,7 +18,7 @@ import (
 // opener returns how to open the configured target.
 func opener(cfg *config.Config, log *slog.Logger) (func(context.Context, bool) (engine.Org, error), error) {
 	if g := cfg.Target.Genesys; g != nil {
-		opts := genesysOptions(g, log)
+		opts := genesysOptions(cfg, log)
 		if _, _, err := opts.Endpoints(); err != nil {
 			return nil, err
 		}
@@ -35,18 +36,32 @@ func opener(cfg *config.Config, log *slog.Logger) (func(context.Context, bool) (
 // one org is never applied to another.
 func targetName(cfg *config.Config) string {
 	if g := cfg.Target.Genesys; g != nil {
-		api, _, _ := genesysOptions(g, nil).Endpoints()
+		api, _, _ := genesysOptions(cfg, nil).Endpoints()
 		return "genesys " + api
 	}
 	return "local " + filepath.ToSlash(filepath.Clean(cfg.Target.Local.Path))
 }
 
 // genesysOptions are the client options of the configured Genesys target,
-// with the client id and secret from the environment.
-func genesysOptions(g *config.Genesys, log *slog.Logger) genesys.Options {
+// with the client id and secret from the process environment.
+func genesysOptions(cfg *config.Config, log *slog.Logger) genesys.Options {
+	g := cfg.Target.Genesys
 	return genesys.Options{Region: g.Region, APIURL: g.APIURL, TokenURL: g.TokenURL, RequestsPerMinute: g.RequestsPerMinute,
 		RetryBudget: g.RetryBudget, Log: log,
-		ClientID: os.Getenv("GENESYS_CLIENT_ID"), ClientSecret: os.Getenv("GENESYS_CLIENT_SECRET")}
+		ClientID: credentialEnv(cfg, "GENESYS_CLIENT_ID"), ClientSecret: credentialEnv(cfg, "GENESYS_CLIENT_SECRET")}
+}
+
+// credentialEnv reads a credential from the process environment: for an
+// environment named prod, PREFIX_PROD first (each org has its own OAuth
+// client), then PREFIX.
+func credentialEnv(cfg *config.Config, prefix string) string {
+	if cfg.Env != nil {
+		suffix := strings.ToUpper(strings.ReplaceAll(cfg.Env.Name, "-", "_"))
+		if v := os.Getenv(prefix + "_" + suffix); v != "" {
+			return v
+		}
+	}
+	return os.Getenv(prefix)
 }
 
 // KeyFileName is the local org's generated fingerprint key, beside the org
@@ -66,7 +81,7 @@ func keySource(cfg *config.Config, log *slog.Logger) func(dryRun bool) (fingerpr
 			return fingerprint.ReadFile(cfg.FingerprintKeyFile)
 		}
 		if cfg.Target.Genesys != nil {
-			secret := os.Getenv("GENESYS_CLIENT_SECRET")
+			secret := credentialEnv(cfg, "GENESYS_CLIENT_SECRET")
 			if secret == "" {
 				return fingerprint.Key{}, errors.New("the genesys target needs GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET")
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,6 +24,9 @@ func TestTheGitHubWorkflowUsesSavedPlans(t *testing.T) {
 		Jobs map[string]struct {
 			Needs       any    `yaml:"needs"`
 			Environment string `yaml:"environment"`
+			Strategy    struct {
+				Matrix map[string]any `yaml:"matrix"`
+			} `yaml:"strategy"`
 			Steps       []struct {
 				Run  string         `yaml:"run"`
 				Uses string         `yaml:"uses"`
@@ -38,7 +42,8 @@ func TestTheGitHubWorkflowUsesSavedPlans(t *testing.T) {
 	for name, job := range wf.Jobs {
 		for _, st := range job.Steps {
 			for _, m := range cmdRE.FindAllStringSubmatch(st.Run, -1) {
-				args := strings.Fields(m[1])[1:]
+				line := strings.ReplaceAll(m[1], `"${{ matrix.env }}"`, "test") // as the runner expands it
+				args := strings.Fields(line)[1:]
 				if _, err := parseArgs(args, io.Discard, io.Discard); err != nil {
 					t.Errorf("job %s: reconcile refuses %q", name, m[1])
 				}
@@ -55,5 +60,10 @@ func TestTheGitHubWorkflowUsesSavedPlans(t *testing.T) {
 	}
 	if wf.Jobs["apply"].Environment == "" || wf.Jobs["apply"].Needs != "plan" {
 		t.Errorf("the apply job is not gated: environment %q, needs %v", wf.Jobs["apply"].Environment, wf.Jobs["apply"].Needs)
+	}
+	// Every environment planned on a pull request: a matrix over them.
+	if m := wf.Jobs["plan"].Strategy.Matrix["env"]; !strings.Contains(plan, "--env") || m == nil ||
+		!strings.Contains(fmt.Sprint(m), `'["test","prod"]'`) {
+		t.Errorf("the plan job is no matrix over the environments: %v, %q", m, plan)
 	}
 }

@@ -29,6 +29,12 @@ type Daemon struct {
 	Log    *slog.Logger
 	// Print shows each reconcile's outcome on stdout.
 	Print func(render.Report)
+	// Env names the environment reconciled, for the metrics' env label;
+	// empty when the configuration has none.
+	Env string
+	// Also lists more folders whose changes start a reconcile: the
+	// environment's overlay and the folder of its values file.
+	Also []string
 
 	metrics *metrics
 	ready   atomic.Bool
@@ -42,24 +48,28 @@ const ShutdownTimeout = 5 * time.Second
 // the listen address cannot be bound or the spec directory watched; after
 // that, errors of specs or the org are logged and retried, never fatal.
 func (d *Daemon) Run(ctx context.Context) error {
-	d.metrics = newMetrics()
+	d.metrics = newMetrics(d.Env)
 	ln, err := net.Listen("tcp", d.Listen)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s for /healthz, /readyz and /metrics: %w", d.Listen, err)
 	}
-	tree, err := watch.NewTree(d.Engine.Specs, d.Log)
-	if err != nil {
-		ln.Close()
-		return fmt.Errorf("cannot watch the spec directory %s: %w", d.Engine.Specs, err)
+	var changes []<-chan struct{}
+	for _, dir := range append([]string{d.Engine.Specs}, d.Also...) {
+		tree, err := watch.NewTree(dir, d.Log)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("cannot watch %s: %w", dir, err)
+		}
+		defer tree.Close()
+		changes = append(changes, tree.Changes())
 	}
-	defer tree.Close()
 	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	d.Log.Info("watching", "specs", d.Engine.Specs, "listen", ln.Addr().String(),
 		"debounce", d.Watch.Debounce, "resync", d.Watch.Resync, "dryRun", d.DryRun)
 
-	watch.Loop(ctx, tree.Changes(), d.Watch, d.once)
+	watch.Loop(ctx, fanIn(ctx, changes), d.Watch, d.once)
 
 	shutdown, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
@@ -69,6 +79,33 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	d.Log.Info("stopped")
 	return err
+}
+
+// fanIn merges change signals into one channel, until ctx is done.
+func fanIn(ctx context.Context, chans []<-chan struct{}) <-chan struct{} {
+	if len(chans) == 1 {
+		return chans[0]
+	}
+	out := make(chan struct{}, 1)
+	for _, c := range chans {
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case _, ok := <-c:
+					if !ok {
+						return
+					}
+					select {
+					case out <- struct{}{}:
+					default: // one pending signal is enough
+					}
+				}
+			}
+		}()
+	}
+	return out
 }
 
 func (d *Daemon) handler() http.Handler {

@@ -23,22 +23,28 @@ type metrics struct {
 	duration    prometheus.Histogram
 }
 
-func newMetrics() *metrics {
+// newMetrics makes the metrics; env, when not empty, labels every
+// reconcile_ metric with the environment the daemon reconciles.
+func newMetrics(env string) *metrics {
+	var labels prometheus.Labels
+	if env != "" {
+		labels = prometheus.Labels{"env": env}
+	}
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
-		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reconcile_runs_total",
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reconcile_runs_total", ConstLabels: labels,
 			Help: "Reconciles by result (success or error), including those that change nothing."}, []string{"result"}),
-		lastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_last_success_timestamp_seconds",
+		lastSuccess: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_last_success_timestamp_seconds", ConstLabels: labels,
 			Help: "Unix time of the last successful reconcile."}),
-		pending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_pending_changes",
+		pending: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_pending_changes", ConstLabels: labels,
 			Help: "Changes planned by the last reconcile and not applied (all of them in a dry run)."}),
-		specErrors: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_spec_errors",
+		specErrors: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_spec_errors", ConstLabels: labels,
 			Help: "Problems found in the spec directory by the last reconcile."}),
-		orphans: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_orphans",
+		orphans: prometheus.NewGauge(prometheus.GaugeOpts{Name: "reconcile_orphans", ConstLabels: labels,
 			Help: "Integrations this deployment's owner created that no spec names, as of the last plan."}),
-		api: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reconcile_api_requests_total",
+		api: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "reconcile_api_requests_total", ConstLabels: labels,
 			Help: "Requests to the Genesys Cloud API by method and status code (error: no answer)."}, []string{"method", "code"}),
-		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reconcile_run_duration_seconds",
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "reconcile_run_duration_seconds", ConstLabels: labels,
 			Help: "Duration of each reconcile.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 14)}),
 	}
 	m.registry.MustRegister(m.runs, m.lastSuccess, m.pending, m.specErrors, m.orphans, m.api, m.duration,

@@ -38,6 +38,9 @@ type File struct {
 // Saved is what a plan was computed from.
 type Saved struct {
 	FormatVersion int `json:"formatVersion"`
+	// Env is the environment the plan is of, when the configuration has
+	// several; apply FILE selects it.
+	Env string `json:"env,omitempty"`
 	// Target names the org: "local PATH" or "genesys API-URL".
 	Target  string  `json:"target"`
 	Options Options `json:"options"`
@@ -67,7 +70,7 @@ func (o Options) PlanOptions() plan.Options {
 // New returns the saved plan of r, computed from specs and state with opts
 // against target.
 func New(r render.Report, specs []*spec.Spec, state org.State, target string, opts plan.Options) File {
-	f := File{JSONReport: render.Object(r), Saved: Saved{FormatVersion: FormatVersion, Target: target,
+	f := File{JSONReport: render.Object(r), Saved: Saved{FormatVersion: FormatVersion, Env: r.Env, Target: target,
 		Options: Options{Prune: opts.Prune, AllowCredentialTypeChange: opts.AllowCredentialTypeChange,
 			AllowDeleteWithActions: opts.AllowDeleteWithActions, Owner: opts.Owner, Targets: append([]string{}, opts.Targets...)},
 		Specs: specDigests(specs), Org: orgDigests(state)}}

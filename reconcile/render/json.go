@@ -17,6 +17,7 @@ const JSONFormatVersion = 1
 // and 9). A saved plan embeds it.
 type JSONReport struct {
 	FormatVersion int            `json:"formatVersion"`
+	Env           string         `json:"env,omitempty"`
 	DryRun        bool           `json:"dryRun"`
 	Changes       []JSONChange   `json:"changes"`
 	Orphans       []JSONOrphan   `json:"orphans"`
@@ -64,7 +65,7 @@ type JSONSummary struct {
 // changes is empty and errors says why; when apply failed part way,
 // changes is the plan, each with its result, and errors what failed.
 func Object(r Report) JSONReport {
-	out := JSONReport{FormatVersion: JSONFormatVersion, DryRun: r.DryRun, Changes: []JSONChange{}, Orphans: []JSONOrphan{}, Errors: []spec.Problem{}}
+	out := JSONReport{FormatVersion: JSONFormatVersion, Env: r.Env, DryRun: r.DryRun, Changes: []JSONChange{}, Orphans: []JSONOrphan{}, Errors: []spec.Problem{}}
 	if r.Planned {
 		out.Changes = Changes(r.Plan)
 		if res := r.Result; res != nil {

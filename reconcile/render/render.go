@@ -13,6 +13,8 @@ import (
 // Report is the outcome of one reconcile, as printed.
 type Report struct {
 	DryRun bool
+	// Env is the environment the report is of, when there are several.
+	Env string
 	// Plan is the plan; meaningful only when Planned.
 	Plan    plan.Plan
 	Planned bool
