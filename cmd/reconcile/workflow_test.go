@@ -27,7 +27,7 @@ func TestTheGitHubWorkflowUsesSavedPlans(t *testing.T) {
 			Strategy    struct {
 				Matrix map[string]any `yaml:"matrix"`
 			} `yaml:"strategy"`
-			Steps       []struct {
+			Steps []struct {
 				Run  string         `yaml:"run"`
 				Uses string         `yaml:"uses"`
 				With map[string]any `yaml:"with"`
