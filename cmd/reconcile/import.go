@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
 	"io"
 	"io/fs"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/adopt"
 	"github.com/reconcile-dev/reconcile/reconcile/config"
@@ -47,12 +47,12 @@ func importOrg(ctx context.Context, cfg *config.Config, log *slog.Logger, specs,
 			return fail(err)
 		}
 		for _, s := range loaded {
-			named[strings.ToLower(s.Name)+"\x00"+s.Type] = true
+			named[spec.NameKey(s.Name)+"\x00"+s.Type] = true
 		}
 	}
 	var todo []org.Integration
 	for _, in := range state.Integrations {
-		if !named[strings.ToLower(in.Name)+"\x00"+in.Type] {
+		if !named[spec.NameKey(in.Name)+"\x00"+in.Type] {
 			todo = append(todo, in)
 		}
 	}

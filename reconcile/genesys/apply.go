@@ -73,7 +73,7 @@ func (c *Client) Apply(ctx context.Context, ch plan.Change) error {
 // planner compares names, case-insensitively, a pending one under its
 // spec's name.
 func nameKey(typeID, name string) string {
-	return typeID + "\x00" + strings.ToLower(strings.TrimPrefix(name, PendingPrefix))
+	return typeID + "\x00" + spec.NameKey(strings.TrimPrefix(name, PendingPrefix))
 }
 
 // relist lists the org's integrations again, once an apply, right before

@@ -6,11 +6,12 @@ import (
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys/api"
 	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
 )
 
 // PendingPrefix starts the name of an integration reconcile has created
 // but not yet configured.
-const PendingPrefix = "reconcile-pending:"
+const PendingPrefix = spec.ReservedPrefix
 
 // credentialPrefix starts the name of every credential reconcile makes.
 const credentialPrefix = "reconcile-"

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
@@ -70,6 +69,7 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 	if opts.Cache != nil {
 		opts.Cache.keep(files)
 	}
+	problems = append(problems, badNames(specs)...)
 	problems = append(problems, uniqueNames(dir, specs)...)
 	problems.Sort()
 	problems = slices.Compact(problems) // a values file's problem, met by every spec that uses the value
@@ -97,6 +97,26 @@ func strayOverlays(dir string, env *Env, files []string) spec.Problems {
 	return problems
 }
 
+// badNames reports the names and former names that cannot name an
+// integration (spec.CheckName).
+func badNames(specs []*spec.Spec) spec.Problems {
+	var out spec.Problems
+	for _, s := range specs {
+		if s == nil {
+			continue
+		}
+		if why := spec.CheckName(s.Name); why != "" {
+			out = append(out, s.At("/name", "%s", why))
+		}
+		for _, n := range s.FormerNames {
+			if why := spec.CheckName(n); why != "" {
+				out = append(out, s.At("/formerNames", "former name %q: %s", n, why))
+			}
+		}
+	}
+	return out
+}
+
 // uniqueNames reports every spec whose name an earlier file already uses,
 // compared case-insensitively. The earlier file is named as a path that
 // opens from where reconcile runs.
@@ -107,7 +127,7 @@ func uniqueNames(dir string, specs []*spec.Spec) spec.Problems {
 		if s == nil {
 			continue // the file has problems of its own
 		}
-		k := strings.ToLower(s.Name)
+		k := spec.NameKey(s.Name)
 		if f, dup := first[k]; dup {
 			out = append(out, s.At("/name", "name %q is already used by %s:%d (names are unique in the org, compared case-insensitively)", s.Name, filepath.ToSlash(filepath.Join(dir, f.File)), f.Pos["/name"].Line))
 			continue

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/org"
+	"github.com/reconcile-dev/reconcile/reconcile/spec"
 )
 
 // Diff is the comparison of two orgs, Left and Right. Every list is
@@ -76,7 +77,7 @@ func (d Diff) Empty() bool {
 // vendor type.
 type key struct{ name, typ string }
 
-func keyOf(i org.Integration) key { return key{strings.ToLower(i.Name), i.Type} }
+func keyOf(i org.Integration) key { return key{spec.NameKey(i.Name), i.Type} }
 
 // Compare compares the integrations of left and right, observed in the
 // environments named leftName and rightName. It reads only non-secret

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/reconcile-dev/reconcile/reconcile/render"
 )
 
 // Text prints d for people: a summary line, then each integration that
@@ -23,28 +25,32 @@ func Text(w io.Writer, d Diff) {
 	}
 	fmt.Fprintf(w, " (%d the same).\n", d.Same)
 	for _, i := range d.Differ {
-		fmt.Fprintf(w, "\n  ~ %s (%s)\n", i.Name, i.Type)
+		fmt.Fprintf(w, "\n  ~ %s (%s)\n", p(i.Name), p(i.Type))
 		for _, a := range i.Attributes {
-			fmt.Fprintf(w, "      %s: %s (%s) ≠ %s (%s)\n", a.Name, show(a.Left), d.Left, show(a.Right), d.Right)
+			fmt.Fprintf(w, "      %s: %s (%s) ≠ %s (%s)\n", p(a.Name), p(show(a.Left)), d.Left, p(show(a.Right)), d.Right)
 		}
 	}
 	if len(d.OnlyLeft)+len(d.OnlyRight) > 0 {
 		fmt.Fprintln(w)
 	}
 	for _, o := range d.OnlyLeft {
-		fmt.Fprintf(w, "  < %s (%s): only in %s\n", o.Name, o.Type, d.Left)
+		fmt.Fprintf(w, "  < %s (%s): only in %s\n", p(o.Name), p(o.Type), d.Left)
 	}
 	for _, o := range d.OnlyRight {
-		fmt.Fprintf(w, "  > %s (%s): only in %s\n", o.Name, o.Type, d.Right)
+		fmt.Fprintf(w, "  > %s (%s): only in %s\n", p(o.Name), p(o.Type), d.Right)
 	}
 	if len(d.Ambiguous) > 0 {
 		fmt.Fprintln(w)
 	}
 	for _, a := range d.Ambiguous {
 		fmt.Fprintf(w, "  ? %s (%s): ambiguous, not compared (ids in %s: %s; in %s: %s)\n",
-			a.Name, a.Type, d.Left, strings.Join(a.Left, ", "), d.Right, strings.Join(a.Right, ", "))
+			p(a.Name), p(a.Type), d.Left, strings.Join(a.Left, ", "), d.Right, strings.Join(a.Right, ", "))
 	}
 }
+
+// p escapes what an org's names and values may hold that a terminal would
+// act on.
+func p(s string) string { return render.Printable(s) }
 
 func count(n int, one, many string) string {
 	if n == 1 {

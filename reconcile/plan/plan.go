@@ -130,7 +130,7 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 	for i := range state.Integrations {
 		in := &state.Integrations[i]
 		byKey[key(in.Name, in.Type)] = append(byKey[key(in.Name, in.Type)], in)
-		byName[strings.ToLower(in.Name)] = append(byName[strings.ToLower(in.Name)], in)
+		byName[spec.NameKey(in.Name)] = append(byName[spec.NameKey(in.Name)], in)
 	}
 	matched := map[string]bool{} // integration ids some spec names
 	for _, s := range specs {
@@ -146,9 +146,9 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 
 	targets := map[string]bool{}
 	for _, t := range opts.Targets {
-		targets[strings.ToLower(t)] = true
+		targets[spec.NameKey(t)] = true
 	}
-	targeted := func(name string) bool { return len(targets) == 0 || targets[strings.ToLower(name)] }
+	targeted := func(name string) bool { return len(targets) == 0 || targets[spec.NameKey(name)] }
 	found := map[string]bool{}
 
 	for i := range state.Integrations {
@@ -167,7 +167,7 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 			if !targeted(in.Name) {
 				continue
 			}
-			found[strings.ToLower(in.Name)] = true
+			found[spec.NameKey(in.Name)] = true
 			if in.Actions > 0 && !opts.AllowDeleteWithActions {
 				problems = append(problems, spec.Problem{Message: fmt.Sprintf("refusing to delete integration %q (%s, id %s): it has %d data actions, which would be lost; pass --allow-delete-with-actions to delete it anyway, or give it a spec again", in.Name, in.Type, in.ID, in.Actions)})
 				continue
@@ -190,21 +190,21 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 		if !targeted(s.Name) {
 			continue
 		}
-		found[strings.ToLower(s.Name)] = true
+		found[spec.NameKey(s.Name)] = true
 		matches := byKey[key(s.Name, s.Type)]
 		if len(matches) == 0 && renamed[s] != nil {
 			matches = []*org.Integration{renamed[s]}
 		}
 		switch len(matches) {
 		case 0:
-			if other := nameTaken(byName[strings.ToLower(s.Name)], deleted); other != nil {
+			if other := nameTaken(byName[spec.NameKey(s.Name)], deleted); other != nil {
 				problems = append(problems, s.At("/name", "name %q is already used in the org by integration %s of type %s; rename one, or delete that one (with --prune if reconcile created it)", s.Name, other.ID, other.Type))
 				continue
 			}
 			changes = append(changes, create(s, owner))
 		case 1:
 			if renamed[s] != nil {
-				if other := nameTaken(byName[strings.ToLower(s.Name)], deleted); other != nil {
+				if other := nameTaken(byName[spec.NameKey(s.Name)], deleted); other != nil {
 					problems = append(problems, s.At("/name", "cannot rename integration %s to %q: the name is already used in the org by integration %s of type %s", renamed[s].ID, s.Name, other.ID, other.Type))
 					continue
 				}
@@ -229,7 +229,7 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 		}
 	}
 	for _, t := range opts.Targets {
-		if !found[strings.ToLower(t)] && !slices.ContainsFunc(p.Orphans, func(in org.Integration) bool { return strings.EqualFold(in.Name, t) }) {
+		if !found[spec.NameKey(t)] && !slices.ContainsFunc(p.Orphans, func(in org.Integration) bool { return spec.SameName(in.Name, t) }) {
 			problems = append(problems, spec.Problem{Message: fmt.Sprintf("--target %q names no spec and no integration this deployment owns", t)})
 		}
 	}
@@ -280,7 +280,7 @@ func renames(specs []*spec.Spec, byKey map[string][]*org.Integration, matched ma
 	return out, problems
 }
 
-func key(name, typ string) string { return strings.ToLower(name) + "\x00" + typ }
+func key(name, typ string) string { return spec.NameKey(name) + "\x00" + typ }
 
 // nameTaken returns an integration of another type that holds the name and
 // stays in the org.
@@ -380,7 +380,7 @@ func update(s *spec.Spec, cur *org.Integration, opts Options) (Change, *spec.Pro
 	}
 	if s.Name != cur.Name {
 		text := fmt.Sprintf("name %q → %q", cur.Name, s.Name)
-		if !strings.EqualFold(s.Name, cur.Name) {
+		if !spec.SameName(s.Name, cur.Name) {
 			text = fmt.Sprintf("rename %q → %q (a former name; the id stays)", cur.Name, s.Name)
 		}
 		diffs = append(diffs, differ("name", cur.Name, s.Name, recorded(rec, func(r *org.Record) any { return r.Name }), text))

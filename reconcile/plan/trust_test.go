@@ -214,3 +214,15 @@ func TestTargetsLimitThePlan(t *testing.T) {
 		t.Error("a target that names nothing planned without error")
 	}
 }
+
+// TestOneNameRuleInThePlanner: a spec matches the org's integration whose
+// name is the same after NFC and case folding, as Genesys compares names,
+// so no second integration is made.
+func TestOneNameRuleInThePlanner(t *testing.T) {
+	for spec_, orgName := range map[string]string{"Café": "Cafe\u0301", "λογος": "ΛΟΓΟΣ", "Acme Support": "Acme ſupport"} {
+		p := build(t, []*spec.Spec{sp("a.yaml", spec_, "web-services")}, []org.Integration{in("1", orgName, "web-services", "")}, plan.Options{})
+		if c := only(t, p); c.Has(plan.Create) || c.ID != "1" {
+			t.Errorf("spec %q over org %q planned %+v, want a rename of 1", spec_, orgName, briefs(p))
+		}
+	}
+}

@@ -59,10 +59,12 @@ func GitHub(w io.Writer, r Report, dir string) {
 }
 
 // escapeData and escapeProperty follow GitHub's workflow command format.
+// Other control characters are escaped for the log reader, as Printable
+// does (after the workflow command escapes, so that % stays literal).
 func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return Printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s))
 }
 
 func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	return Printable(strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s))
 }

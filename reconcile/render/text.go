@@ -32,15 +32,15 @@ func Plan(w io.Writer, p plan.Plan, dir string, dryRun bool) {
 		case c.Has(plan.Delete):
 			sym = "-"
 		}
-		fmt.Fprintf(w, "  %s %s (%s)", sym, c.Name, c.Type)
+		fmt.Fprintf(w, "  %s %s (%s)", sym, Printable(c.Name), Printable(c.Type))
 		if c.File != "" {
-			fmt.Fprintf(w, "  %s", filepath.ToSlash(filepath.Join(dir, c.File)))
+			fmt.Fprintf(w, "  %s", Printable(filepath.ToSlash(filepath.Join(dir, c.File))))
 		}
 		fmt.Fprintln(w)
 		for _, a := range c.Actions {
 			fmt.Fprintf(w, "      %s %s", symbols[a], a)
 			if why := c.Why[a]; why != "" {
-				fmt.Fprintf(w, ": %s", why)
+				fmt.Fprintf(w, ": %s", Printable(why))
 			}
 			fmt.Fprintln(w)
 		}
@@ -62,7 +62,7 @@ func Orphans(w io.Writer, p plan.Plan) {
 		if i == 0 && p.Empty() {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "  ! %s (%s): no spec names it; --prune deletes it\n", o.Name, o.Type)
+		fmt.Fprintf(w, "  ! %s (%s): no spec names it; --prune deletes it\n", Printable(o.Name), Printable(o.Type))
 	}
 }
 
@@ -81,10 +81,10 @@ func Applied(w io.Writer, c plan.Change, err error) {
 		acts[i] = string(a)
 	}
 	if err != nil {
-		fmt.Fprintf(w, "failed:  %s (%s): %s\n", c.Name, c.Type, strings.Join(acts, ", "))
+		fmt.Fprintf(w, "failed:  %s (%s): %s\n", Printable(c.Name), Printable(c.Type), strings.Join(acts, ", "))
 		return
 	}
-	fmt.Fprintf(w, "applied: %s (%s): %s\n", c.Name, c.Type, strings.Join(acts, ", "))
+	fmt.Fprintf(w, "applied: %s (%s): %s\n", Printable(c.Name), Printable(c.Type), strings.Join(acts, ", "))
 }
 
 // Done prints the closing line of an apply.
@@ -116,13 +116,13 @@ func Errors(w io.Writer, err error, dir string) {
 			if p.File != "" {
 				p.File = filepath.ToSlash(filepath.Join(dir, p.File))
 			}
-			fmt.Fprintf(w, "error: %s\n", p.Error())
+			fmt.Fprintf(w, "error: %s\n", Printable(p.Error()))
 		}
 		fmt.Fprintf(w, "%d %s; nothing was applied.\n", len(ps), plural(len(ps), "error", "errors"))
 		return
 	}
 	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(w, "error: %s\n", line)
+		fmt.Fprintf(w, "error: %s\n", Printable(line))
 	}
 }
 
