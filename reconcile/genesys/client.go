@@ -2,6 +2,7 @@ package genesys
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -41,8 +42,8 @@ type Options struct {
 	// Timeout bounds one request; 0 means 30 s.
 	Timeout time.Duration
 	// RetryBudget bounds how long one request is retried while the org
-	// gives no answer at all (connection refused, DNS, TLS, timeouts);
-	// 0 means 30 s.
+	// gives no answer at all (connection refused, DNS, TLS, timeouts) or
+	// the token endpoint fails (429, 5xx); 0 means 30 s.
 	RetryBudget time.Duration
 	// Backoff replaces the wait before retry number attempt (tests).
 	Backoff func(attempt int) time.Duration
@@ -52,26 +53,58 @@ type Options struct {
 	Log *slog.Logger
 }
 
-// Endpoints returns the API base URL and the token URL of o.
+// Endpoints returns the API base URL and the token URL of o. A URL that
+// holds a user name or password is refused, and so is plain http to a
+// host other than this machine (127.0.0.1, ::1, localhost: the
+// emulator), which would carry the client secret in clear.
 func (o Options) Endpoints() (apiURL, tokenURL string, err error) {
 	switch {
 	case o.APIURL != "" && o.Region != "":
 		return "", "", fmt.Errorf("give a region or an apiUrl, not both")
 	case o.APIURL != "":
-		u, err := url.Parse(o.APIURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", "", fmt.Errorf("apiUrl %q is not an http(s) URL", o.APIURL)
+		if err := checkURL("apiUrl", o.APIURL); err != nil {
+			return "", "", err
 		}
 		apiURL = strings.TrimSuffix(o.APIURL, "/")
 		tokenURL = o.TokenURL
 		if tokenURL == "" {
 			tokenURL = apiURL + "/oauth/token"
+		} else if err := checkURL("tokenUrl", tokenURL); err != nil {
+			return "", "", err
 		}
 		return apiURL, tokenURL, nil
 	case slices.Contains(Regions, o.Region):
 		return "https://api." + o.Region, "https://login." + o.Region + "/oauth/token", nil
 	}
 	return "", "", fmt.Errorf("unknown region %q; one of: %s", o.Region, strings.Join(Regions, ", "))
+}
+
+// checkURL says what is wrong with raw as the URL named name, quoting it
+// without its user name and password.
+func checkURL(name, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, which may hold a password
+		}
+		return fmt.Errorf("%s is not a URL: %v", name, err)
+	}
+	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fmt.Errorf("%s %s is not an http(s) URL", name, shown)
+	case u.User != nil:
+		return fmt.Errorf("%s %s holds a user name or password: give neither there (the client id and secret are GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET)", name, shown)
+	case u.Scheme == "http" && !loopback(u.Hostname()):
+		return fmt.Errorf("%s %s is plain http to another machine: the client secret would travel in clear; use https (http is for 127.0.0.1, ::1 and localhost)", name, shown)
+	}
+	return nil
+}
+
+// loopback says whether host names this machine.
+func loopback(host string) bool {
+	return host == "127.0.0.1" || host == "::1" || strings.EqualFold(host, "localhost")
 }
 
 // Client is an org reached through the Platform API.
@@ -147,6 +180,7 @@ func Open(ctx context.Context, o Options, readOnly bool) (*Client, error) {
 		login:    tokenURL,
 		budget:   budget,
 		log:      log,
+		secrets:  clientForms(o.ClientID, o.ClientSecret),
 		oauth: &clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: tokenURL,
 			AuthStyle: oauth2.AuthStyleInHeader},
 		limiter:  rate.NewLimiter(rate.Limit(float64(perMinute)/60), max(1, perMinute/60)),

@@ -2,12 +2,14 @@ package genesys_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/reconcile-dev/reconcile/reconcile/genesys"
@@ -102,21 +104,31 @@ func TestAVersionConflictIsReadAgain(t *testing.T) {
 	}
 }
 
+// TestRetryAfterIsHonoured: a 429 from the emulator is retried after its
+// Retry-After, not before. It runs in a synctest bubble, the emulator in
+// memory, so the wait costs no real time.
 func TestRetryAfterIsHonoured(t *testing.T) {
-	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.URL.Path == "/api/v2/integrations/credentials/listing" && n == 1 {
-			w.Header().Set("Retry-After", "1")
-			return fail(w, 429, "slow down")
+	synctest.Test(t, func(t *testing.T) {
+		e := newMemEnv(t, genesyscloud.Options{})
+		in := &interceptor{seen: map[string]int{}, Answer: func(w http.ResponseWriter, r *http.Request, n int) bool {
+			if r.URL.Path == "/api/v2/integrations/credentials/listing" && n == 1 {
+				w.Header().Set("Retry-After", "30")
+				return fail(w, 429, "slow down")
+			}
+			return false
+		}}
+		e.opts.Transport = inMemory{in.wrap(e.emu)}
+		start := time.Now()
+		if _, err := e.reconcile(t, allVendors(1)[:1], plan.Options{}, true); err != nil {
+			t.Fatal(err)
 		}
-		return false
+		if waited := time.Since(start); waited < 30*time.Second {
+			t.Errorf("retried after %v, before the Retry-After of 30s", waited)
+		}
+		if n := in.seen["GET /api/v2/integrations/credentials/listing"]; n != 2 {
+			t.Errorf("%d credential listings, want 2", n)
+		}
 	})
-	start := time.Now()
-	if _, err := e.reconcile(t, allVendors(1)[:1], plan.Options{}, true); err != nil {
-		t.Fatal(err)
-	}
-	if waited := time.Since(start); waited < time.Second {
-		t.Errorf("retried after %v, before the Retry-After of 1s", waited)
-	}
 }
 
 func TestAnAPIRefusalNamesTheIntegrationAndTheMessage(t *testing.T) {
@@ -134,20 +146,32 @@ func TestAnAPIRefusalNamesTheIntegrationAndTheMessage(t *testing.T) {
 	}
 }
 
+// TestARefusalQuotingTheSecretIsRedacted: a refusal that quotes a
+// credential value sent is masked before it is cut short, so a long
+// message cut within the value leaves no part of it.
 func TestARefusalQuotingTheSecretIsRedacted(t *testing.T) {
-	e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
-		if r.Method != http.MethodPost || r.URL.Path != "/api/v2/integrations/credentials" {
-			return false
-		}
-		var body struct {
-			CredentialFields map[string]string `json:"credentialFields"`
-		}
-		json.NewDecoder(r.Body).Decode(&body)
-		return fail(w, 400, "apiToken "+body.CredentialFields["apiToken"]+" is malformed")
-	})
-	_, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false)
-	if err == nil || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "apiToken (sensitive value) is malformed") {
-		t.Errorf("err = %v, want the echoed token masked", err)
+	// The message's 200th character falls inside the 11 of the token
+	// (zd-SECRET-1) for pads of 181 to 190.
+	for _, pad := range []int{0, 181, 183, 185, 187, 190} {
+		t.Run(fmt.Sprint("pad ", pad), func(t *testing.T) {
+			e, _ := newIntercepted(t, func(w http.ResponseWriter, r *http.Request, n int) bool {
+				if r.Method != http.MethodPost || r.URL.Path != "/api/v2/integrations/credentials" {
+					return false
+				}
+				var body struct {
+					CredentialFields map[string]string `json:"credentialFields"`
+				}
+				json.NewDecoder(r.Body).Decode(&body)
+				return fail(w, 400, strings.Repeat("x", pad)+"apiToken "+body.CredentialFields["apiToken"]+" is malformed"+strings.Repeat(" really", 1000))
+			})
+			_, err := e.reconcile(t, allVendors(1)[8:], plan.Options{}, false)
+			if err == nil || !strings.Contains(err.Error(), "apiToken (") {
+				t.Fatalf("err = %v, want the echoed token masked", err)
+			}
+			if msg := err.Error(); strings.Contains(msg, "zd-S") || strings.Contains(msg, "SECRET") || len(msg) > 400 {
+				t.Errorf("err = %s (%d bytes), want it short and without a part of the token", msg, len(msg))
+			}
+		})
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -407,36 +408,40 @@ func TestConvergesUnderFaults(t *testing.T) {
 		// with Retry-After, among the faults.
 		{"faults 0.1 and 429s", 20, genesyscloud.Options{FaultRate: 0.1, RateLimit: 120, Seed: 7}},
 	} {
+		// In a synctest bubble, the emulator in memory: the Retry-After
+		// of its 429s passes in fake time.
 		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t, tc.opts)
-			var specs []*spec.Spec
-			for i := range tc.specs {
-				specs = append(specs, &spec.Spec{File: fmt.Sprintf("%03d.yaml", i), Name: fmt.Sprintf("S%03d", i), Type: "google", Active: i%2 == 0,
-					Credential: &spec.Credential{Type: "cloud-platform", Fields: map[string]any{"clientId": "1", "clientEmail": "a@example.com", "privateKeyId": "k", "privateKey": spec.NewSecret(fmt.Sprint("pem-SECRET-", i))}}})
-			}
-			runs := 0
-			for ; runs < 20; runs++ {
-				p, err := e.reconcile(t, specs, plan.Options{}, false)
-				if err == nil && p.Empty() {
-					break
+			synctest.Test(t, func(t *testing.T) {
+				e := newMemEnv(t, tc.opts)
+				var specs []*spec.Spec
+				for i := range tc.specs {
+					specs = append(specs, &spec.Spec{File: fmt.Sprintf("%03d.yaml", i), Name: fmt.Sprintf("S%03d", i), Type: "google", Active: i%2 == 0,
+						Credential: &spec.Credential{Type: "cloud-platform", Fields: map[string]any{"clientId": "1", "clientEmail": "a@example.com", "privateKeyId": "k", "privateKey": spec.NewSecret(fmt.Sprint("pem-SECRET-", i))}}})
 				}
-			}
-			if runs == 20 {
-				t.Fatal("no convergence in 20 runs")
-			}
-			got := e.observe(t) // the client retries through the faults
-			names := map[string]bool{}
-			for _, in := range got {
-				if names[in.Name] {
-					t.Errorf("duplicate %q", in.Name)
+				start, runs := time.Now(), 0
+				for ; runs < 20; runs++ {
+					p, err := e.reconcile(t, specs, plan.Options{}, false)
+					if err == nil && p.Empty() {
+						break
+					}
 				}
-				names[in.Name] = true
-			}
-			s := e.emu.Stats()
-			if n := tc.specs; len(got) != n || s.Integrations != n || s.Credentials != n {
-				t.Errorf("%d integrations (emulator %d), %d credentials; want %d of each", len(got), s.Integrations, s.Credentials, n)
-			}
-			t.Logf("%s: converged after %d applying runs, %d requests", tc.name, runs, total(s))
+				if runs == 20 {
+					t.Fatal("no convergence in 20 runs")
+				}
+				got := e.observe(t) // the client retries through the faults
+				names := map[string]bool{}
+				for _, in := range got {
+					if names[in.Name] {
+						t.Errorf("duplicate %q", in.Name)
+					}
+					names[in.Name] = true
+				}
+				s := e.emu.Stats()
+				if n := tc.specs; len(got) != n || s.Integrations != n || s.Credentials != n {
+					t.Errorf("%d integrations (emulator %d), %d credentials; want %d of each", len(got), s.Integrations, s.Credentials, n)
+				}
+				t.Logf("%s: converged after %d applying runs, %d requests, %s of fake time", tc.name, runs, total(s), time.Since(start))
+			})
 		})
 	}
 }
