@@ -29,7 +29,7 @@ func doctor(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout, s
 	}
 	where := "region " + g.Region
 	if g.Region == "" {
-		where = "apiUrl " + g.APIURL
+		where = "apiUrl " + apiURL // as Endpoints checked it: no user or password
 	}
 	fmt.Fprintf(stdout, "Checking the Genesys Cloud org at %s (%s), client id %q. Nothing is written.\n\n", apiURL, where, opts.ClientID)
 	c, err := genesys.Open(ctx, opts, true)

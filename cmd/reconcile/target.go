@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +16,7 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/fingerprint"
 	"github.com/reconcile-dev/reconcile/reconcile/genesys"
 	"github.com/reconcile-dev/reconcile/reconcile/org/local"
+	"github.com/reconcile-dev/reconcile/reconcile/safefile"
 )
 
 // opener returns how to open the configured target.
@@ -71,7 +75,7 @@ const KeyFileName = "fingerprint.key"
 // keySource returns how to find the fingerprint key: RECONCILE_FINGERPRINT_KEY,
 // else the configured key file, else, for Genesys, one derived from the
 // client secret, and for the local org a key generated once beside the
-// org file.
+// org file, if that file is missing or JSON.
 func keySource(cfg *config.Config, log *slog.Logger) func(dryRun bool) (fingerprint.Key, error) {
 	return func(dryRun bool) (fingerprint.Key, error) {
 		if v := os.Getenv("RECONCILE_FINGERPRINT_KEY"); v != "" {
@@ -87,7 +91,19 @@ func keySource(cfg *config.Config, log *slog.Logger) func(dryRun bool) (fingerpr
 			}
 			return fingerprint.Derive(secret), nil
 		}
-		path := filepath.Join(filepath.Dir(cfg.Target.Local.Path), KeyFileName)
+		orgPath := cfg.Target.Local.Path
+		path := filepath.Join(filepath.Dir(orgPath), KeyFileName)
+		if _, err := os.Lstat(path); !dryRun && errors.Is(err, fs.ErrNotExist) {
+			// Nothing is written beside an org file that Open will refuse.
+			b, err := safefile.ReadFile(orgPath, local.MaxFileSize)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+			case err != nil:
+				return fingerprint.Key{}, err
+			case !json.Valid(b):
+				return fingerprint.Key{}, fmt.Errorf("the local org %s is not valid JSON; reconcile will not overwrite it, nor generate a fingerprint key beside it", orgPath)
+			}
+		}
 		k, created, err := fingerprint.LoadOrCreate(path, !dryRun)
 		switch {
 		case errors.Is(err, fingerprint.ErrNoKeyFile):

@@ -4,11 +4,15 @@
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
-// Write replaces path with data, mode perm.
+// Write replaces path with data, mode perm. An error syncing the folder
+// comes after the rename: path may then hold data, not yet durably.
 func Write(path string, data []byte, perm os.FileMode) error {
 	tmp, err := temp(path, data, perm)
 	if err != nil {
@@ -18,13 +22,13 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(path))
-	return nil
+	return syncDir(filepath.Dir(path))
 }
 
 // Create writes data to path, mode perm, only if path does not exist; it
 // fails with an error satisfying errors.Is(err, fs.ErrExist) otherwise. Of
-// several processes creating the same path, exactly one succeeds.
+// several processes creating the same path, exactly one succeeds. As with
+// Write, an error syncing the folder comes after path was made.
 func Create(path string, data []byte, perm os.FileMode) error {
 	tmp, err := temp(path, data, perm)
 	if err != nil {
@@ -34,8 +38,7 @@ func Create(path string, data []byte, perm os.FileMode) error {
 	if err := os.Link(tmp, path); err != nil {
 		return err
 	}
-	syncDir(filepath.Dir(path))
-	return nil
+	return syncDir(filepath.Dir(path))
 }
 
 // temp writes data to a synced temporary file beside path.
@@ -61,9 +64,21 @@ func temp(path string, data []byte, perm os.FileMode) (string, error) {
 	return f.Name(), nil
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+// syncFile is (*os.File).Sync; tests replace it to inject a failure.
+var syncFile = (*os.File).Sync
+
+// syncDir makes the rename or link in dir durable. A folder that cannot
+// be opened (write and search permission only) is not synced, as before;
+// a file system that cannot sync a folder (EINVAL, ENOTSUP) is accepted.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
 	}
+	defer d.Close()
+	err = syncFile(d)
+	if err == nil || errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
+		return nil
+	}
+	return fmt.Errorf("sync the folder %s: %w", dir, err)
 }

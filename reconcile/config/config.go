@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,6 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/reconcile-dev/reconcile/reconcile/safefile"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
 )
 
@@ -173,7 +173,7 @@ func Load(path string) (*Config, error) {
 	if !explicit {
 		path = DefaultFile
 	}
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, safefile.DefaultLimit)
 	if errors.Is(err, fs.ErrNotExist) && !explicit {
 		return resolve(".", path, raw{}, false)
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/atomicfile"
+	"github.com/reconcile-dev/reconcile/reconcile/safefile"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
 )
 
@@ -127,9 +128,9 @@ func reveal(v any) any {
 }
 
 // ReadFile reads a key file: the key is its content less surrounding
-// space.
+// space. A FIFO, a device or a file over safefile.DefaultLimit is refused.
 func ReadFile(path string) (Key, error) {
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, safefile.DefaultLimit)
 	if err != nil {
 		return Key{}, err
 	}

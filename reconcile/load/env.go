@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -14,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/reconcile-dev/reconcile/reconcile/safefile"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
 	"github.com/reconcile-dev/reconcile/schema"
 )
@@ -56,7 +56,7 @@ func (l *fileLoader) loadValues(env *Env) (*values, spec.Problems) {
 		return v, nil
 	}
 	v.file = l.display(env.Values)
-	data, err := os.ReadFile(env.Values)
+	data, err := safefile.ReadFile(env.Values, safefile.DefaultLimit)
 	if err != nil {
 		return nil, spec.Problems{{File: v.file, Message: fmt.Sprintf("cannot read environment %s's values file: %s", env.Name, pathless(err))}}
 	}
@@ -185,7 +185,7 @@ func (l *fileLoader) overlayFor(rel string, doc map[string]any, ly *layered) (de
 	}
 	path := filepath.Join(env.Overlay, filepath.FromSlash(rel))
 	display := l.display(path)
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, l.maxSize())
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}

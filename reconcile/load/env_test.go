@@ -1,7 +1,9 @@
 package load_test
 
 import (
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -110,5 +112,20 @@ func TestOnlyValuesAreSubstituted(t *testing.T) {
 	s := mustLoad(t, dir, load.Options{Env: env})[0]
 	if s.Name != "W 7" || s.Notes != "${input.x} ${values.n} $${input.y} 77" {
 		t.Errorf("name %q notes %q", s.Name, s.Notes)
+	}
+}
+
+// TestAFileOfManyUnknownKeys is answered with a bounded list of problems.
+func TestAFileOfManyUnknownKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name: W\ntype: web-services\n")
+	for i := range 100000 {
+		fmt.Fprintf(&b, "k%d: v\n", i)
+	}
+	dir := t.TempDir()
+	write(t, dir, "w.yaml", b.String())
+	ps := loadProblems(t, dir, load.Options{MaxFileSize: 4 << 20})
+	if len(ps) != 51 || !strings.Contains(ps[0].Message, "and 99950 more problems") {
+		t.Errorf("%d problems, the first %q; want 50 and a count of the rest, at the document", len(ps), ps[0].Message)
 	}
 }

@@ -1,16 +1,19 @@
 package load
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/reconcile-dev/reconcile/reconcile/safefile"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
 	"github.com/reconcile-dev/reconcile/schema"
 )
@@ -37,11 +40,19 @@ type Options struct {
 	// Cache, if set, serves files whose content has not changed since a
 	// previous Load with the same options.
 	Cache *Cache
+	// KeyServiceTimeout bounds each call to a key service a file's sops
+	// block names; zero means DefaultKeyServiceTimeout.
+	KeyServiceTimeout time.Duration
 	// Env, if set, is the environment the specs are loaded for: its
 	// overlay merged over each spec, then its values substituted, before
 	// validation.
 	Env *Env
 }
+
+// maxProblems bounds the schema problems listed for one file: a file with
+// 100,000 unknown keys gets a readable answer, quickly (locating each key
+// is a walk of its mapping).
+const maxProblems = 50
 
 // positions lists the keys whose place in the file a Spec keeps, for the
 // problems found after loading.
@@ -84,7 +95,7 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 		h := sha256.New()
 		h.Write(sum[:])
 		if env.Overlay != "" {
-			over, _ := os.ReadFile(filepath.Join(env.Overlay, filepath.FromSlash(rel)))
+			over, _ := safefile.ReadFile(filepath.Join(env.Overlay, filepath.FromSlash(rel)), l.maxSize())
 			o := sha256.Sum256(over)
 			h.Write(o[:])
 		}
@@ -121,34 +132,27 @@ func in(file string, ps []problemAt) spec.Problems {
 	return out
 }
 
+// maxSize is the cap of one spec or overlay file.
+func (l *fileLoader) maxSize() int64 {
+	if l.opts.MaxFileSize > 0 {
+		return l.opts.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+// read returns the content of the file rel; it refuses, without waiting
+// or reading on, a file that is not regular or is larger than the limit.
 func (l *fileLoader) read(rel string) ([]byte, *spec.Problem) {
-	max := l.opts.MaxFileSize
-	if max <= 0 {
-		max = DefaultMaxFileSize
-	}
-	path := filepath.Join(l.dir, filepath.FromSlash(rel))
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, &spec.Problem{File: rel, Message: "cannot read: " + pathless(err)}
-	}
-	if !fi.Mode().IsRegular() {
+	max := l.maxSize()
+	data, err := safefile.ReadFile(filepath.Join(l.dir, filepath.FromSlash(rel)), max)
+	var tooBig *safefile.TooLargeError
+	switch {
+	case errors.Is(err, safefile.ErrNotRegular):
 		return nil, &spec.Problem{File: rel, Message: "not a regular file"}
-	}
-	tooBig := &spec.Problem{File: rel, Message: fmt.Sprintf("the file is larger than the %d-byte limit for a spec", max)}
-	if fi.Size() > max {
-		return nil, tooBig
-	}
-	f, err := os.Open(path)
-	if err != nil {
+	case errors.As(err, &tooBig):
+		return nil, &spec.Problem{File: rel, Message: fmt.Sprintf("the file is larger than the %d-byte limit for a spec", max)}
+	case err != nil:
 		return nil, &spec.Problem{File: rel, Message: "cannot read: " + pathless(err)}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, &spec.Problem{File: rel, Message: "cannot read: " + pathless(err)}
-	}
-	if int64(len(data)) > max {
-		return nil, tooBig
 	}
 	return data, nil
 }
@@ -169,6 +173,11 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte) (*spec.
 			return nil, []problemAt{{msg: err.Error()}}
 		}
 		doc = v.(map[string]any)
+	}
+	var dated []problemAt
+	timestamps(root, &dated)
+	if len(dated) > 0 {
+		return nil, dated
 	}
 	ly := &layered{base: source{root: root, encrypted: sopsKey != nil}, fromOverlay: map[string]bool{}, refs: map[string][]string{}, whole: map[string]string{}}
 	if env := l.opts.Env; env != nil {
@@ -199,10 +208,20 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte) (*spec.
 	if err != nil {
 		return nil, []problemAt{{msg: err.Error()}}
 	}
+	more := len(violations) - maxProblems
+	if more > 0 { // the same 50 each run
+		slices.SortFunc(violations, func(a, b schema.Violation) int {
+			return cmp.Or(cmp.Compare(a.At, b.At), cmp.Compare(a.Message, b.Message))
+		})
+		violations = violations[:maxProblems]
+	}
 	for _, v := range violations {
 		p := at(v.At, v.Message)
 		p.path = v.Path
 		problems = append(problems, p)
+	}
+	if more > 0 {
+		problems = append(problems, problemAt{pos: pos(root), msg: fmt.Sprintf("and %d more problems of the schema in this file, not listed", more)})
 	}
 	switch {
 	case l.opts.AllowPlaintext:

@@ -14,7 +14,8 @@ import (
 
 // find returns the spec files under dir as slash-separated paths relative
 // to dir, sorted. Names beginning with "." are skipped, symlinks to files
-// are followed and symlinks to folders are not descended.
+// are followed if the file is under dir (a problem otherwise) and symlinks
+// to folders are not descended.
 func find(dir string) ([]string, spec.Problems) {
 	fi, err := os.Stat(dir)
 	switch {
@@ -30,6 +31,10 @@ func find(dir string) ([]string, spec.Problems) {
 	root := dir
 	if r, err := filepath.EvalSymlinks(dir); err == nil {
 		root = r
+	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, spec.Problems{{Message: fmt.Sprintf("cannot read the spec directory %s: %s", dir, err)}}
 	}
 	var files []string
 	var problems spec.Problems
@@ -57,6 +62,13 @@ func find(dir string) ([]string, spec.Problems) {
 			if target.IsDir() {
 				return nil // symlinks to folders are not descended
 			}
+			// As Flux does, paths stay in the root: a committed link to a
+			// secret elsewhere on the host must not be read, nor quoted in
+			// an error.
+			if !inside(absRoot, path) {
+				problems = append(problems, spec.Problem{File: rel, Message: "symlink to a file outside the spec directory"})
+				return nil
+			}
 		}
 		files = append(files, rel)
 		return nil
@@ -66,6 +78,20 @@ func find(dir string) ([]string, spec.Problems) {
 	}
 	slices.Sort(files)
 	return files, problems
+}
+
+// inside reports whether the symlink path resolves to a file under root,
+// an absolute path with no symlink.
+func inside(root, path string) bool {
+	target, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		target, err = filepath.Abs(target)
+	}
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(root, target)
+	return err == nil && filepath.IsLocal(rel)
 }
 
 func isSpecName(name string) bool {

@@ -61,16 +61,29 @@ func TestFindFiles(t *testing.T) {
 			want: []string{"app.yaml"},
 		},
 		{
-			name: "symlinks to files are followed, wherever the file is and whatever its name",
+			name: "symlinks to files in the spec directory are followed, whatever their name",
 			setup: func(t *testing.T, dir string) string {
-				outside := t.TempDir()
-				write(t, outside, "target.yaml", valid("link.yaml"))
-				symlink(t, filepath.Join(outside, "target.yaml"), filepath.Join(dir, "link.yaml"))
+				write(t, dir, "store/target.txt", valid("link.yaml"))
+				symlink(t, filepath.Join(dir, "store/target.txt"), filepath.Join(dir, "link.yaml")) // absolute
 				write(t, dir, "store/real.txt", valid("rel.yml"))
 				symlink(t, "store/real.txt", filepath.Join(dir, "rel.yml"))
+				write(t, dir, "store/back.txt", valid("back.yaml"))
+				symlink(t, "../"+filepath.Base(dir)+"/store/back.txt", filepath.Join(dir, "back.yaml")) // out and in again
 				return dir
 			},
-			want: []string{"link.yaml", "rel.yml"},
+			want: []string{"back.yaml", "link.yaml", "rel.yml"},
+		},
+		{
+			name: "a ConfigMap mount as the target of a symlinked spec directory",
+			setup: func(t *testing.T, dir string) string {
+				mount := filepath.Join(dir, "mount")
+				write(t, mount, "..2024_01_01/a.yaml", valid("a.yaml"))
+				symlink(t, "..2024_01_01", filepath.Join(mount, "..data"))
+				symlink(t, "..data/a.yaml", filepath.Join(mount, "a.yaml"))
+				symlink(t, "mount", filepath.Join(dir, "specs"))
+				return filepath.Join(dir, "specs")
+			},
+			want: []string{"a.yaml"},
 		},
 		{
 			name: "symlinks to folders are not descended, so a loop is harmless",
@@ -162,6 +175,32 @@ func TestFindProblems(t *testing.T) {
 			},
 			want: func(string) spec.Problems {
 				return spec.Problems{{File: "gone.yaml", Message: "broken symlink: no such file or directory"}}
+			},
+		},
+		{
+			name: "a symlink to a file outside the spec directory is a problem, never read",
+			setup: func(t *testing.T, dir string) string {
+				specs := filepath.Join(dir, "specs")
+				write(t, specs, "ok.yaml", valid("ok.yaml"))
+				secret := write(t, dir, "secret.yaml", invalid) // a problem of its own if read
+				write(t, dir, "specs-other/secret.yaml", invalid)
+				symlink(t, secret, filepath.Join(specs, "absolute.yaml"))
+				symlink(t, "../../secret.yaml", filepath.Join(specs, "team/relative.yaml"))
+				symlink(t, "../specs-other/secret.yaml", filepath.Join(specs, "sibling.yaml"))
+				symlink(t, "../secret.yaml", filepath.Join(specs, "hop.txt"))
+				symlink(t, "hop.txt", filepath.Join(specs, "chain.yaml")) // in, then out
+				symlink(t, "/dev/zero", filepath.Join(specs, "device.yaml"))
+				return specs
+			},
+			want: func(string) spec.Problems {
+				const msg = "symlink to a file outside the spec directory"
+				return spec.Problems{
+					{File: "absolute.yaml", Message: msg},
+					{File: "chain.yaml", Message: msg},
+					{File: "device.yaml", Message: msg},
+					{File: "sibling.yaml", Message: msg},
+					{File: "team/relative.yaml", Message: msg},
+				}
 			},
 		},
 		{

@@ -30,7 +30,12 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 	if len(files) > maxFiles {
 		return nil, spec.Problems{{Message: fmt.Sprintf("the spec directory %s holds %d spec files, more than the limit of %d; is it the right directory?", dir, len(files), maxFiles)}}
 	}
-	vals, ps := (&fileLoader{dir: dir, opts: opts, dec: newDecrypter()}).loadValues(opts.Env)
+	newDec := func() *decrypter {
+		d := newDecrypter()
+		d.ks.ctx, d.ks.timeout = ctx, opts.KeyServiceTimeout
+		return d
+	}
+	vals, ps := (&fileLoader{dir: dir, opts: opts, dec: newDec()}).loadValues(opts.Env)
 	if len(ps) > 0 {
 		return nil, ps.Err()
 	}
@@ -46,7 +51,7 @@ func Load(ctx context.Context, dir string, opts Options) ([]*spec.Spec, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l := &fileLoader{dir: dir, opts: opts, schemas: schemas, dec: newDecrypter(), vals: vals}
+			l := &fileLoader{dir: dir, opts: opts, schemas: schemas, dec: newDec(), vals: vals}
 			for i := range next {
 				specs[i], perFile[i] = l.load(files[i])
 			}

@@ -2,12 +2,14 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/blang/semver"
 	"github.com/getsops/sops/v3"
 	"github.com/getsops/sops/v3/aes"
 	sopsage "github.com/getsops/sops/v3/age"
@@ -70,14 +72,38 @@ func (d *decrypter) decrypt(data []byte) (doc map[string]any, err error) {
 		// sops bugs the file was written with).
 		return nil, decryptError{"invalid sops metadata: no version"}
 	}
+	if v := strings.TrimPrefix(tree.Metadata.Version, "v"); !strings.HasPrefix(v, "1.") {
+		if _, err := semver.Make(v); err != nil { // as `sops decrypt` checks it
+			return nil, decryptError{fmt.Sprintf("invalid sops metadata: version %q is not a sops version", tree.Metadata.Version)}
+		}
+	}
+	if tree.Metadata.MACOnlyEncrypted {
+		// Its MAC covers the encrypted values only: a readable value (the
+		// URL a password is sent to) edited by hand would pass.
+		return nil, decryptError{"mac_only_encrypted is true: the sops MAC then covers only the encrypted values, so a readable value (a URL, a user name) edited by hand would go unnoticed; encrypt the file again without --mac-only-encrypted"}
+	}
 	if len(tree.Branches) != 1 {
 		return nil, decryptError{"more than one YAML document: a spec file holds exactly one integration"}
 	}
-	d.ks.ageErr = nil
-	key, err := tree.Metadata.GetDataKeyWithKeyServices(d.keys, nil)
+	d.ks.ageErr, d.ks.remoteErr = nil, nil
+	// Local keys first (age, then PGP), as the sops command line does: a
+	// key service the file names (Vault, a KMS) is contacted only when no
+	// local key opens the file. The file comes from a pull request; its
+	// addresses are not to be trusted before that.
+	key, err := tree.Metadata.GetDataKeyWithKeyServices(d.keys, sops.DefaultDecryptionOrder)
 	if err != nil {
 		if d.ks.ageErr != nil {
 			err = d.ks.ageErr // sops' own error says only how many key groups failed
+		}
+		if d.ks.remoteErr != nil {
+			if d.ks.ageErr != nil {
+				err = fmt.Errorf("%v; and %w", d.ks.ageErr, d.ks.remoteErr)
+			} else {
+				err = d.ks.remoteErr
+			}
+		}
+		if errors.Is(err, context.Canceled) || (d.ks.ctx != nil && d.ks.ctx.Err() != nil) {
+			return nil, context.Cause(d.ks.ctx)
 		}
 		return nil, decryptError{"cannot decrypt the data key with any key available here (check SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, GnuPG or KMS credentials): " + oneLine(err.Error())}
 	}
@@ -158,10 +184,77 @@ type keyServer struct {
 	keyservice.Server
 	age    map[string]*sopsage.MasterKey
 	ageErr error // why the last age key failed
+	// remoteErr is why the last key service failed.
+	remoteErr error
 	// ageOnly refuses every other kind of key without trying it: a file's
 	// metadata names KMS, Vault or PGP keys, and trying them means network
 	// calls to the addresses it gives (used by the fuzz tests).
 	ageOnly bool
+	// ctx is the run's: a key service still waited on when it is done is
+	// given up. timeout bounds each call to a key service.
+	ctx     context.Context
+	timeout time.Duration
+}
+
+// DefaultKeyServiceTimeout bounds each call to a key service a file names
+// (Vault, AWS, GCP or Azure KMS, and PGP's gpg).
+const DefaultKeyServiceTimeout = 10 * time.Second
+
+// remote asks sops' own key service for a key that is not age's, within
+// the timeout and the run's context. sops' clients take no context of
+// their own, so a call that does not return is abandoned to finish in the
+// background.
+func (s *keyServer) remote(req *keyservice.DecryptRequest) (*keyservice.DecryptResponse, error) {
+	parent := s.ctx
+	if parent == nil {
+		parent = context.Background()
+	}
+	timeout := s.timeout
+	if timeout <= 0 {
+		timeout = DefaultKeyServiceTimeout
+	}
+	ctx, cancel := context.WithTimeout(parent, timeout)
+	defer cancel()
+	type result struct {
+		rsp *keyservice.DecryptResponse
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		rsp, err := s.Server.Decrypt(ctx, req)
+		done <- result{rsp, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			s.remoteErr = fmt.Errorf("the %s key service: %s", keyKind(req), firstLine(r.err.Error()))
+		}
+		return r.rsp, r.err
+	case <-ctx.Done():
+		if parent.Err() != nil {
+			s.remoteErr = context.Cause(parent)
+		} else {
+			s.remoteErr = fmt.Errorf("the %s key service did not answer within %s", keyKind(req), timeout)
+		}
+		return nil, s.remoteErr
+	}
+}
+
+// keyKind names the kind of key a request is for.
+func keyKind(req *keyservice.DecryptRequest) string {
+	switch req.Key.GetKeyType().(type) {
+	case *keyservice.Key_KmsKey:
+		return "AWS KMS"
+	case *keyservice.Key_GcpKmsKey:
+		return "GCP KMS"
+	case *keyservice.Key_AzureKeyvaultKey:
+		return "Azure Key Vault"
+	case *keyservice.Key_VaultKey:
+		return "HashiCorp Vault"
+	case *keyservice.Key_PgpKey:
+		return "PGP"
+	}
+	return "remote"
 }
 
 func (s *keyServer) Decrypt(ctx context.Context, req *keyservice.DecryptRequest) (*keyservice.DecryptResponse, error) {
@@ -170,7 +263,7 @@ func (s *keyServer) Decrypt(ctx context.Context, req *keyservice.DecryptRequest)
 		return nil, fmt.Errorf("only age keys are tried here")
 	}
 	if !ok {
-		return s.Server.Decrypt(ctx, req)
+		return s.remote(req)
 	}
 	if cmd, set := os.LookupEnv(sopsage.SopsAgeKeyCmdEnv); set && strings.TrimSpace(cmd) == "" {
 		// sops would index the empty command line and panic.

@@ -262,3 +262,24 @@ func parent(ptr string) string {
 	}
 	return ""
 }
+
+// timestamps returns a problem for every unquoted date or time the file
+// holds readable: YAML reads `notes: 2024-01-05` as a timestamp, which sops
+// rewrites as 2024-01-05T00:00:00Z when it encrypts the file, so the text
+// would change under the user's feet. Quoted, it is text.
+func timestamps(n *yaml.Node, out *[]problemAt) {
+	for i, c := range n.Content {
+		if c.Kind == yaml.ScalarNode && c.ShortTag() == "!!timestamp" && c.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0 {
+			at := c
+			if n.Kind == yaml.MappingNode && i%2 == 1 {
+				at = n.Content[i-1] // at the key, as every problem
+			}
+			*out = append(*out, problemAt{pos: pos(at), msg: fmt.Sprintf("unquoted date or time %s: YAML reads it as a timestamp (and sops rewrites it when it encrypts the file); quote it, \"%s\", to keep it as written", c.Value, c.Value)})
+			continue
+		}
+		if n.Kind == yaml.MappingNode && i%2 == 1 && n.Content[i-1].Value == "sops" {
+			continue // sops' own metadata: its times are its own business
+		}
+		timestamps(c, out)
+	}
+}

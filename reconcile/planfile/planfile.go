@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/org"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 	"github.com/reconcile-dev/reconcile/reconcile/render"
+	"github.com/reconcile-dev/reconcile/reconcile/safefile"
 	"github.com/reconcile-dev/reconcile/reconcile/spec"
 )
 
@@ -92,7 +92,7 @@ func Write(path string, f File) error {
 
 // Read reads a saved plan.
 func Read(path string) (File, error) {
-	b, err := os.ReadFile(path)
+	b, err := safefile.ReadFile(path, 64<<20) // a plan of 250 integrations is a few hundred KiB
 	if err != nil {
 		return File{}, fmt.Errorf("read the saved plan: %w", err)
 	}

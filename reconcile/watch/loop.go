@@ -12,7 +12,8 @@ type Options struct {
 	// reconcile; a stream of changes still reconciles every MaxWaitFactor
 	// periods.
 	Debounce time.Duration
-	// Resync is the period of full reconciles that correct drift.
+	// Resync is the period of full reconciles that correct drift; zero
+	// (or less) means none.
 	Resync time.Duration
 	// Backoff is the wait before retry number n (from 1) after failures;
 	// nil means Backoff.
@@ -23,11 +24,16 @@ type Options struct {
 // debounce periods.
 const MaxWaitFactor = 10
 
+// MaxBackoff caps every wait of Backoff.
+const MaxBackoff = 5 * time.Minute
+
 // Backoff is capped exponential backoff with jitter: the n-th wait is
-// drawn between 0.5 and 1.5 times 1 s, 2 s, 4 s, ..., capped at 5 minutes.
+// drawn between 0.5 and 1.5 times 1 s, 2 s, 4 s, ..., and never exceeds
+// MaxBackoff. n below 1 counts as 1.
 func Backoff(n int) time.Duration {
-	d := min(5*time.Minute, time.Second<<min(n-1, 9))
-	return time.Duration(rand.Int64N(int64(d))) + d/2
+	d := min(MaxBackoff, time.Second<<min(max(n, 1)-1, 9))
+	lo, hi := d/2, min(MaxBackoff, d*3/2)
+	return lo + time.Duration(rand.Int64N(int64(hi-lo)))
 }
 
 // Loop runs reconcile at start, then after each burst of signals on
@@ -46,7 +52,7 @@ func Loop(ctx context.Context, changes <-chan struct{}, opts Options, reconcile 
 		maxWait  = stopped() // fires MaxWaitFactor periods after the first
 		retry    = stopped()
 		waiting  bool
-		resync   = time.NewTicker(opts.Resync)
+		resync   = stopped() // fires Resync after each run, if positive
 	)
 	defer resync.Stop()
 	run := func() {
@@ -63,7 +69,9 @@ func Loop(ctx context.Context, changes <-chan struct{}, opts Options, reconcile 
 		} else {
 			failures = 0
 		}
-		resync.Reset(opts.Resync)
+		if opts.Resync > 0 {
+			resync.Reset(opts.Resync)
+		}
 	}
 	run()
 	for {

@@ -3,10 +3,13 @@ package watch_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/reconcile-dev/reconcile/reconcile/watch"
 )
@@ -34,6 +37,15 @@ func (r *recorder) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.runs)
+}
+
+// times returns a copy of runs. The loop's goroutine appends to runs, and
+// synctest.Wait is no synchronization the race detector sees, so the test
+// never reads runs itself.
+func (r *recorder) times() []time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.runs)
 }
 
 const debounce = 250 * time.Millisecond
@@ -114,7 +126,7 @@ func TestConstantChurnStillReconcilesEveryTenPeriods(t *testing.T) {
 		}
 		// One reconcile per 10 debounce periods (2.5 s): 4 in 10 s.
 		if n := r.count() - 1; n < 3 || n > 5 {
-			t.Errorf("%d reconciles in 10 s of churn, want about 4 (runs at %v)", n, r.runs)
+			t.Errorf("%d reconciles in 10 s of churn, want about 4 (runs at %v)", n, r.times())
 		}
 		cancel()
 		<-done
@@ -129,18 +141,13 @@ func TestFailuresAreRetriedWithBackoffThenResync(t *testing.T) {
 		synctest.Wait()
 		// Runs at 0 (fails), +1 s (fails), +2 s (fails), +3 s (succeeds).
 		want := []time.Duration{0, time.Second, 3 * time.Second, 6 * time.Second}
-		if r.count() != 4 {
-			t.Fatalf("runs at %v, want at %v", r.runs, want)
-		}
-		for i, at := range want {
-			if r.runs[i] != at {
-				t.Errorf("run %d at %v, want %v", i, r.runs[i], at)
-			}
+		if diff := cmp.Diff(want, r.times()); diff != "" {
+			t.Fatalf("runs (-want +got):\n%s", diff)
 		}
 		time.Sleep(time.Minute) // the resync, a minute after the last run
 		synctest.Wait()
-		if r.count() != 5 || r.runs[4] != 6*time.Second+time.Minute {
-			t.Errorf("runs at %v, want a resync at 1m6s", r.runs)
+		if diff := cmp.Diff(append(want, 6*time.Second+time.Minute), r.times()); diff != "" {
+			t.Errorf("runs, want a resync at 1m6s (-want +got):\n%s", diff)
 		}
 		cancel()
 		<-done
@@ -166,6 +173,41 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 		for range 50 {
 			if d := watch.Backoff(n); d < base/2 || d >= base*3/2 {
 				t.Fatalf("Backoff(%d) = %v, want in [%v, %v)", n, d, base/2, base*3/2)
+			}
+		}
+	}
+}
+
+// TestZeroResyncMeansNoPeriodicResync: a zero Resync turns the periodic
+// reconcile off; changes and retries still run.
+func TestZeroResyncMeansNoPeriodicResync(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &recorder{fail: func(n int) bool { return n == 2 }}
+		changes, cancel, done := start(t, r, watch.Options{Debounce: debounce, Backoff: noBackoff})
+		time.Sleep(24 * time.Hour)
+		synctest.Wait()
+		if n := r.count(); n != 1 {
+			t.Fatalf("%d runs in a day with no resync and no change, want 1", n)
+		}
+		signal(changes) // run 2 fails, run 3 is its retry a second later
+		time.Sleep(debounce + time.Second)
+		synctest.Wait()
+		if n := r.count(); n != 3 {
+			t.Errorf("%d runs after a change that failed once, want 3", n)
+		}
+		cancel()
+		<-done
+	})
+}
+
+// TestBackoffNeverExceedsItsCap: jitter included, no wait is longer than
+// MaxBackoff, and each is at least half its step.
+func TestBackoffNeverExceedsItsCap(t *testing.T) {
+	for n := -1; n <= 70; n++ {
+		step := min(watch.MaxBackoff, time.Second<<min(max(n, 1)-1, 9))
+		for range 2000 {
+			if d := watch.Backoff(n); d > watch.MaxBackoff || d < step/2 {
+				t.Fatalf("Backoff(%d) = %v, want in [%v, %v]", n, d, step/2, watch.MaxBackoff)
 			}
 		}
 	}

@@ -14,31 +14,62 @@ import (
 // Tree watches a directory and every folder below it, adding folders as
 // they appear. Every event counts, names beginning with "." included (the
 // Kubernetes ..data symlink swap shows itself that way); an event queue
-// overflow counts too, since a reconcile rereads everything.
+// overflow counts too, since a reconcile rereads everything. A directory
+// reached through a symlink is followed when the symlink is swapped, as
+// git-sync does for each revision.
 type Tree struct {
 	w       *fsnotify.Watcher
 	changes chan struct{}
 	log     *slog.Logger
 	wg      sync.WaitGroup
+	// dir is the directory as named, made absolute, and root where it
+	// resolves now ("" while it resolves nowhere); run owns root.
+	dir, root string
+	// links are the folders holding a symlink of dir's path, watched to
+	// see one swapped; empty when the path has none.
+	links map[string]bool
 }
 
 // NewTree starts watching dir.
 func NewTree(dir string, log *slog.Logger) (*Tree, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	root := dir
 	if r, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = r
+		root = r
 	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	t := &Tree{w: w, changes: make(chan struct{}, 1), log: log}
-	if err := t.add(dir); err != nil {
+	t := &Tree{w: w, changes: make(chan struct{}, 1), log: log, dir: dir, root: root, links: linkFolders(dir)}
+	for folder := range t.links {
+		err = errors.Join(err, w.Add(folder))
+	}
+	if err == nil {
+		err = t.add(root)
+	}
+	if err != nil {
 		w.Close()
 		return nil, err
 	}
 	t.wg.Add(1)
 	go t.run()
 	return t, nil
+}
+
+// linkFolders returns the folders holding a component of path that is a
+// symlink.
+func linkFolders(path string) map[string]bool {
+	out := map[string]bool{}
+	for p := path; filepath.Dir(p) != p; p = filepath.Dir(p) {
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			out[filepath.Dir(p)] = true
+		}
+	}
+	return out
 }
 
 // Changes signals that something changed; signals coalesce.
@@ -76,6 +107,13 @@ func (t *Tree) run() {
 			if !ok {
 				return
 			}
+			if t.retarget() {
+				t.signal()
+				continue
+			}
+			if !within(t.root, ev.Name) {
+				continue // another entry of a folder holding a symlink
+			}
 			if ev.Has(fsnotify.Create) {
 				if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
 					if err := t.add(ev.Name); err != nil {
@@ -89,9 +127,43 @@ func (t *Tree) run() {
 				return
 			}
 			t.log.Warn("file watcher error; reconciling everything", "err", err)
+			t.retarget()
 			t.signal()
 		}
 	}
+}
+
+// retarget resolves dir again and, if it now leads elsewhere, moves the
+// watches from the old root to the new. It reports whether root changed.
+func (t *Tree) retarget() bool {
+	if len(t.links) == 0 {
+		return false // no symlink to swap
+	}
+	root, err := filepath.EvalSymlinks(t.dir)
+	if err != nil {
+		root = "" // none for now: the next event in a link folder retries
+	}
+	if root == t.root {
+		return false
+	}
+	for _, p := range t.w.WatchList() {
+		if !t.links[p] && within(t.root, p) {
+			t.w.Remove(p) // fails only for a folder already gone
+		}
+	}
+	t.root = root
+	if root != "" {
+		if err := t.add(root); err != nil {
+			t.log.Warn("cannot watch the directory's new target", "path", root, "err", err)
+		}
+	}
+	return true
+}
+
+// within reports whether path is root or below it.
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return root != "" && err == nil && filepath.IsLocal(rel)
 }
 
 func (t *Tree) signal() {

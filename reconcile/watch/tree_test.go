@@ -15,13 +15,13 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/watch"
 )
 
-// expectSignal fails unless the tree signals within two seconds, then
-// drains anything that follows at once.
+// expectSignal fails unless the tree signals within ten seconds (a hang
+// guard), then drains anything that follows at once.
 func expectSignal(t *testing.T, tr *watch.Tree, what string) {
 	t.Helper()
 	select {
 	case <-tr.Changes():
-	case <-time.After(2 * time.Second):
+	case <-time.After(10 * time.Second):
 		t.Fatalf("%s: no change signalled", what)
 	}
 	for {
@@ -77,6 +77,36 @@ func TestTreeSeesEveryKindOfChange(t *testing.T) {
 
 	must(os.Remove(filepath.Join(dir, "a.yaml")))
 	expectSignal(t, tr, "a delete")
+}
+
+// TestTreeFollowsASymlinkedRootSwapped: git-sync publishes each revision
+// by renaming a new symlink over the old; the tree signals each swap and
+// then watches the new revision, folders included.
+func TestTreeFollowsASymlinkedRootSwapped(t *testing.T) {
+	base := t.TempDir()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for n := 1; n <= 4; n++ {
+		rev := filepath.Join(base, ".worktrees", fmt.Sprintf("rev%d", n))
+		must(os.MkdirAll(filepath.Join(rev, "team"), 0o755))
+		must(os.WriteFile(filepath.Join(rev, "team", "a.yaml"), []byte("name: a\n"), 0o644))
+	}
+	root := filepath.Join(base, "repo")
+	must(os.Symlink(".worktrees/rev1", root))
+	tr, err := watch.NewTree(root, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	must(err)
+	defer tr.Close()
+	for n := 2; n <= 4; n++ {
+		must(os.Symlink(fmt.Sprintf(".worktrees/rev%d", n), root+".tmp"))
+		must(os.Rename(root+".tmp", root))
+		expectSignal(t, tr, fmt.Sprintf("the swap to rev%d", n))
+		must(os.WriteFile(filepath.Join(root, "team", "a.yaml"), []byte("name: b\n"), 0o644))
+		expectSignal(t, tr, fmt.Sprintf("an edit in rev%d", n))
+	}
 }
 
 func TestTreeCloseLeavesNoGoroutine(t *testing.T) {

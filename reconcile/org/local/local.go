@@ -23,6 +23,7 @@ import (
 	"github.com/reconcile-dev/reconcile/reconcile/atomicfile"
 	"github.com/reconcile-dev/reconcile/reconcile/org"
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
+	"github.com/reconcile-dev/reconcile/reconcile/safefile"
 )
 
 // FormatVersion is the version of the file format this package writes.
@@ -105,8 +106,12 @@ func (o *Org) Close() error {
 // Path returns the org file's path.
 func (o *Org) Path() string { return o.path }
 
+// MaxFileSize caps the org file, far above what it needs: one org holds
+// at most 250 integrations, of a few KiB each.
+const MaxFileSize = 16 << 20
+
 func (o *Org) read() error {
-	b, err := os.ReadFile(o.path)
+	b, err := safefile.ReadFile(o.path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		o.data = file{FormatVersion: FormatVersion}
 		return nil
