@@ -41,7 +41,7 @@ func (t *targetList) Set(v string) error {
 	return nil
 }
 
-var commands = []string{"plan", "apply", "diff", "validate", "schema", "version", "completion", "import", "doctor"}
+var commands = []string{"plan", "apply", "diff", "validate", "init", "new", "edit", "schema", "version", "completion", "import", "doctor"}
 
 const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
 YAML specs, to an org: plan, apply, or watch.
@@ -55,6 +55,9 @@ Usage:
   reconcile diff ENV1 ENV2          compare what two environments' orgs hold; writes nothing
   reconcile --watch [flags]         the daemon: apply on every change and every resync
   reconcile validate [flags]        load and validate the specs; needs no target
+  reconcile init [DIR]              start a spec repository: configuration, .sops.yaml, CI, editor schemas
+  reconcile new TYPE NAME           write a new spec of vendor TYPE, encrypted by .sops.yaml's rules
+  reconcile edit FILE               edit an encrypted spec, validated before it is encrypted again
   reconcile schema DIR              write the JSON Schemas of the specs to DIR
   reconcile version                 print the version
   reconcile completion SHELL        print a completion script for bash, zsh or fish
@@ -138,6 +141,12 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 		return fail("usage: reconcile apply [FILE]")
 	case o.command == "apply" && len(rest) == 1 && (o.prune || len(o.targets) > 0 || o.allowCredentialTypeChange || o.allowDeleteWithActions):
 		return fail("a saved plan fixes --prune, --target and the --allow flags it was made with; make a new plan to change them")
+	case o.command == "init" && len(rest) > 1:
+		return fail("usage: reconcile init [DIR]")
+	case o.command == "new" && len(rest) != 2:
+		return fail("usage: reconcile new TYPE NAME")
+	case o.command == "edit" && len(rest) != 1:
+		return fail("usage: reconcile edit FILE")
 	case o.command == "diff" && len(rest) != 2:
 		return fail("usage: reconcile diff ENV1 ENV2")
 	case o.command == "diff" && o.env != "":
@@ -148,7 +157,8 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 		return fail("give --env NAME or --all-envs, not both")
 	case o.allEnvs && o.out != "":
 		return fail("--out saves one environment's plan: use --env NAME")
-	case o.command != "schema" && o.command != "completion" && o.command != "apply" && o.command != "diff" && len(rest) > 0:
+	case o.command != "schema" && o.command != "completion" && o.command != "apply" && o.command != "diff" &&
+		o.command != "init" && o.command != "new" && o.command != "edit" && len(rest) > 0:
 		return fail("%s takes no arguments, got %q", o.command, rest)
 	case o.output != "text" && o.output != "json" && o.output != "github":
 		return fail("--output must be text, json or github, not %q", o.output)
@@ -184,8 +194,12 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 			name = " " + name
 		}
 		def := f.DefValue
-		if def == "" {
-			def = `""`
+		switch {
+		case strings.Contains(usage, "(default "): // the usage says it in words
+			fmt.Fprintf(w, "  --%s%s\n      %s\n", f.Name, name, usage)
+			return
+		case def == "":
+			def = "none"
 		}
 		fmt.Fprintf(w, "  --%s%s\n      %s (default %s)\n", f.Name, name, usage, def)
 	})

@@ -68,6 +68,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		return exitOK
+	case "init":
+		dir := "."
+		if len(o.args) == 1 {
+			dir = o.args[0]
+		}
+		return initRepo(dir, stdout, stderr)
+	case "edit":
+		return editSpec(ctx, o.args[0], os.Stdin, stdout, stderr)
 	case "schema":
 		if err := schema.Write(o.args[0]); err != nil {
 			fmt.Fprintf(stderr, "reconcile: write schemas: %v\n", err)
@@ -92,6 +100,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := config.Load(o.config)
 	if err != nil {
 		return fail(err)
+	}
+	if o.command == "new" {
+		specs := cfg.Specs
+		if o.specs != "" {
+			specs = o.specs
+		}
+		if specs == "" {
+			return fail(fmt.Errorf("no spec directory: pass --config FILE or --specs DIR"))
+		}
+		return newSpec(specs, o.args[0], o.args[1], stdout, stderr)
 	}
 	switch envs := cfg.EnvNames(); {
 	case o.command == "diff":

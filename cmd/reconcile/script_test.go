@@ -35,6 +35,7 @@ func TestMain(m *testing.M) {
 		os.Exit(code)
 	}
 	testscript.Main(m, map[string]func(){
+		"fake-editor": fakeEditor,
 		"reconcile": func() { // as main does
 			ctx, stop := interruptible(context.Background())
 			code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -342,4 +343,42 @@ func cmdAPICalls(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%d calls, want at most %d", all, most)
 		}
 	}
+}
+
+// fakeEditor is $EDITOR for the scripts: each time it is run it applies
+// the next step of the file $FAKE_EDITOR to the file it is given, and
+// keeps what it was shown in $FAKE_EDITOR.shownN. Steps are separated by
+// lines "---"; a step is lines "OLD<TAB>NEW" (literal replacements), or
+// "keep" (save nothing), or "empty".
+func fakeEditor() {
+	script := os.Getenv("FAKE_EDITOR")
+	b, err := os.ReadFile(script)
+	if err != nil {
+		os.Exit(3)
+	}
+	n := 0
+	if c, err := os.ReadFile(script + ".n"); err == nil {
+		n, _ = strconv.Atoi(string(c))
+	}
+	os.WriteFile(script+".n", []byte(strconv.Itoa(n+1)), 0o644)
+	steps := strings.Split(string(b), "\n---\n")
+	if n >= len(steps) {
+		os.Exit(4) // run more often than the script says
+	}
+	path := os.Args[len(os.Args)-1]
+	text, _ := os.ReadFile(path)
+	os.WriteFile(fmt.Sprintf("%s.shown%d", script, n+1), text, 0o644)
+	switch step := strings.TrimSpace(steps[n]); step {
+	case "keep":
+	case "empty":
+		os.WriteFile(path, nil, 0o600)
+	default:
+		out := string(text)
+		for _, line := range strings.Split(step, "\n") {
+			old, repl, _ := strings.Cut(line, "\t")
+			out = strings.ReplaceAll(out, old, repl)
+		}
+		os.WriteFile(path, []byte(out), 0o600)
+	}
+	os.Exit(0)
 }
