@@ -1,7 +1,8 @@
 // Package schema holds the JSON Schema of each vendor's spec, the single
 // source of truth for what a spec may hold, which values are secret
 // ("writeOnly": true), which are PEM blocks, and the defaults. The schemas
-// are embedded, compiled once, and written out by `reconcile schema DIR`.
+// are embedded and compiled once; `reconcile schema DIR` writes the
+// editor schemas derived from them (Editor).
 package schema
 
 import (
@@ -11,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -87,15 +89,24 @@ func (s *Set) For(t string) (*jsonschema.Schema, bool) {
 	return sch, ok
 }
 
-// Write writes every schema file into dir, creating it if needed.
+// Write writes the editor schemas (see Editor) into dir, creating it if
+// needed: zendesk.json and every other vendor's file under the name a
+// spec's modeline gives, common.json, and reconcile.json.
 func Write(dir string) error {
+	out, err := Editor()
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	names, _ := fs.Glob(files, "*.json")
+	names := make([]string, 0, len(out))
+	for n := range out {
+		names = append(names, n)
+	}
+	slices.Sort(names)
 	for _, n := range names {
-		b, _ := files.ReadFile(n)
-		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, n), out[n], 0o644); err != nil {
 			return err
 		}
 	}
