@@ -859,10 +859,16 @@ func TestWrite(t *testing.T) {
 	if err := schema.Write(dir); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
-	// The package directory holds exactly the embedded files (go:embed *.json).
+	// The package directory holds the embedded files (go:embed *.json);
+	// Write writes the editor schemas derived from them, plus the
+	// dispatcher.
 	src, err := filepath.Glob("*.json")
 	if err != nil || len(src) == 0 {
 		t.Fatalf("no schema files beside the test: %v", err)
+	}
+	editor, err := schema.Editor()
+	if err != nil {
+		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -872,17 +878,18 @@ func TestWrite(t *testing.T) {
 	for _, e := range entries {
 		written = append(written, e.Name())
 	}
-	if diff := cmp.Diff(src, written); diff != "" {
-		t.Fatalf("written files (-embedded +written):\n%s", diff)
+	want := append(slices.Clone(src), schema.Dispatcher)
+	slices.Sort(want)
+	if diff := cmp.Diff(want, written); diff != "" {
+		t.Fatalf("written files (-embedded and dispatcher +written):\n%s", diff)
 	}
-	for _, n := range src {
-		want, _ := os.ReadFile(n)
+	for _, n := range written {
 		got, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(got) != string(want) {
-			t.Errorf("%s written differs from the embedded file", n)
+		if string(got) != string(editor[n]) {
+			t.Errorf("%s written differs from schema.Editor()", n)
 		}
 	}
 

@@ -40,10 +40,32 @@ creation_rules:
     age: age1REPLACE-WITH-YOUR-RECIPIENT
 `
 
+// Options are what Write needs to know beyond the integrations.
+type Options struct {
+	// Schema, when set, is where the editor schema reconcile.json is (what
+	// `reconcile schema DIR` writes into DIR): a URL, written as is, or a
+	// file path, absolute or relative to the working directory, written
+	// relative to each spec's folder. Each spec then starts with the
+	// modeline `# yaml-language-server: $schema=<it>`. The path is right
+	// while the specs stay at the depth Write puts them (DIR/<type>/), so
+	// Options.Schema should be reconcile.json as seen from the folder the
+	// specs will live in, if that is not dir. Empty: no modeline.
+	Schema string
+}
+
+// modelinePrefix starts the comment by which yaml-language-server (and so
+// the editors built on it) finds a file's schema.
+const modelinePrefix = "# yaml-language-server: $schema="
+
 // Write writes into dir one spec per integration, in a folder per vendor,
 // plus .sops.yaml when dir has none. It returns the files written, slash
-// separated and relative to dir.
+// separated and relative to dir. It is WriteWith without options.
 func Write(dir string, ints []org.Integration, schemas *schema.Set) ([]string, error) {
+	return WriteWith(dir, ints, schemas, Options{})
+}
+
+// WriteWith is Write with options.
+func WriteWith(dir string, ints []org.Integration, schemas *schema.Set, opts Options) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -51,11 +73,16 @@ func Write(dir string, ints []org.Integration, schemas *schema.Set) ([]string, e
 	used := map[string]bool{}
 	for _, in := range ints {
 		rel := path(in, used)
+		full := filepath.Join(dir, filepath.FromSlash(rel))
+		first, err := opts.modeline(filepath.Dir(full))
+		if err != nil {
+			return written, err
+		}
 		body, err := spec(in, schemas)
 		if err != nil {
 			return written, fmt.Errorf("%s: %w", in.Name, err)
 		}
-		full := filepath.Join(dir, filepath.FromSlash(rel))
+		body = append([]byte(first), body...)
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return written, err
 		}
@@ -79,6 +106,35 @@ func Write(dir string, ints []org.Integration, schemas *schema.Set) ([]string, e
 		written = append(written, ".sops.yaml")
 	}
 	return written, nil
+}
+
+// modeline returns the first line of a spec written into folder: the
+// modeline to Schema, or nothing.
+func (o Options) modeline(folder string) (string, error) {
+	ref := o.Schema
+	if ref == "" {
+		return "", nil
+	}
+	if !strings.Contains(ref, "://") {
+		target, err := filepath.Abs(ref)
+		if err != nil {
+			return "", fmt.Errorf("schema %s: %w", ref, err)
+		}
+		from, err := filepath.Abs(folder)
+		if err != nil {
+			return "", err
+		}
+		if rel, err := filepath.Rel(from, target); err == nil {
+			ref = rel
+		} else { // another volume
+			ref = target
+		}
+		ref = filepath.ToSlash(ref)
+	}
+	if strings.ContainsAny(ref, " \t\r\n") { // the modeline's value ends at a space
+		return "", fmt.Errorf("schema %q: a modeline cannot hold a space", ref)
+	}
+	return modelinePrefix + ref + "\n", nil
 }
 
 var unsafe = regexp.MustCompile(`[^a-z0-9]+`)
