@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/reconcile-dev/reconcile/reconcile/adopt"
 	"github.com/reconcile-dev/reconcile/reconcile/config"
@@ -60,7 +61,15 @@ func importOrg(ctx context.Context, cfg *config.Config, log *slog.Logger, specs,
 	if err != nil {
 		return fail(err)
 	}
-	written, err := adopt.Write(out, todo, schemas)
+	// The modeline points at the editor schemas reconcile init wrote
+	// beside the configuration, when they are there.
+	var opts adopt.Options
+	if dispatcher := filepath.Join(filepath.Dir(cfg.File), "schema", schema.Dispatcher); cfg.Found {
+		if _, err := os.Stat(dispatcher); err == nil {
+			opts.Schema = dispatcher
+		}
+	}
+	written, err := adopt.WriteWith(out, todo, schemas, opts)
 	if err != nil {
 		return fail(err)
 	}
