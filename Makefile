@@ -4,7 +4,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 IMAGE   ?= reconcile:$(VERSION)
 
-.PHONY: help build test check conformance example fixtures bench image clean
+.PHONY: help build test check conformance lsp example fixtures bench image clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,10 @@ check: ## gofmt, vet and tests
 conformance: ## the official Genesys SDK as referee of every API exchange (needs node and npm)
 	npm ci --prefix .ci/referee --no-audit --no-fund
 	go test ./cmd/reconcile -run Conformance -v
+
+lsp: ## the real yaml-language-server as referee of the editor schemas (needs node and npm)
+	npm ci --prefix .ci/lsp --no-audit --no-fund
+	go test ./schema -run LSP -v
 
 example: ## run the bundled example against the local org
 	SOPS_AGE_KEY_FILE=config.example/TEST-ONLY-age-key.txt go run ./cmd/reconcile --config config.example/reconcile.yaml
