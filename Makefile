@@ -29,7 +29,8 @@ lsp: ## the real yaml-language-server as referee of the editor schemas (needs no
 	go test ./schema -run LSP -v
 
 example: ## run the bundled example against the local org
-	SOPS_AGE_KEY_FILE=config.example/TEST-ONLY-age-key.txt go run ./cmd/reconcile --config config.example/reconcile.yaml
+	SOPS_AGE_KEY_FILE=config.example/TEST-ONLY-age-key.txt go run ./cmd/reconcile plan --config config.example/reconcile.yaml --out plan.json
+	SOPS_AGE_KEY_FILE=config.example/TEST-ONLY-age-key.txt go run ./cmd/reconcile apply plan.json --config config.example/reconcile.yaml
 
 fixtures: ## re-encrypt the example specs with the pinned sops code
 	go run ./testdata/gen example
