@@ -355,6 +355,13 @@ func unknown(ptr string, allowed []string) schema.Violation {
 	return schema.Violation{Path: ptr, At: ptr, Message: `unknown key "` + key + `"; allowed here: ` + strings.Join(allowed, ", ")}
 }
 
+// unknownNear is unknown with a suggestion of the allowed key near it.
+func unknownNear(ptr, near string, allowed []string) schema.Violation {
+	v := unknown(ptr, allowed)
+	v.Message = strings.Replace(v.Message, "; allowed here: ", "; did you mean "+near+"? allowed here: ", 1)
+	return v
+}
+
 func at(ptr, msg string) schema.Violation { return schema.Violation{Path: ptr, At: ptr, Message: msg} }
 
 type invalidCase struct {
@@ -534,6 +541,23 @@ func invalidCases(t *testing.T) []invalidCase {
 			want: []schema.Violation{at("/credentials/securityToken", msgEmpty)}},
 		{name: "salesforce/user-name-number", fix: "salesforce", edits: []edit{set("/credentials/userName", 1234)},
 			want: []schema.Violation{at("/credentials/userName", msgString)}},
+
+		// Misspelt keys: the allowed key within two edits, ignoring case, is suggested.
+		{name: "web-services/misspelt-notes", fix: "web-services/basic", edits: []edit{set("/note", "the web team's")},
+			want: []schema.Violation{unknownNear("/note", "notes", fixtureNamed(t, "web-services/basic").topAllowed)}},
+		{name: "web-services/misspelt-mtls-authority", fix: "web-services/basic", full: true,
+			edits: []edit{del("/mtls/clientCertificateAuthority"), set("/mtls/clientCertificateAuthorty", "digicert")},
+			want:  []schema.Violation{unknownNear("/mtls/clientCertificateAuthorty", "clientCertificateAuthority", []string{"clientCertificateAuthority"})}},
+		{name: "zendesk/api-token-in-another-case", fix: "zendesk", edits: []edit{del("/credentials/apiToken"), set("/credentials/apitoken", "tok-1")},
+			want: []schema.Violation{
+				missing("/credentials", "apiToken"),
+				unknownNear("/credentials/apitoken", "apiToken", []string{"apiToken", "baseServiceUrl", "email"}),
+			}},
+		{name: "aws-lambda/misspelt-credentials", fix: "aws-lambda", edits: []edit{del("/credentials"), set("/credentails", obj{"roleArn": roleARN})},
+			want: []schema.Violation{
+				unknownNear("/credentails", "credentials", fixtureNamed(t, "aws-lambda").topAllowed),
+				missing("", "credentials"),
+			}},
 
 		// web-services
 		{name: "web-services/mtls-bad-authority", fix: "web-services/basic", full: true, edits: []edit{set("/mtls/clientCertificateAuthority", "letsencrypt")},

@@ -96,7 +96,11 @@ func (s *Set) explain(ve *jsonschema.ValidationError, doc any) []Violation {
 			for k := range obj {
 				if _, ok := sch.Properties[k]; !ok {
 					p := at + "/" + Escape(k)
-					out = append(out, Violation{Path: p, At: p, Message: fmt.Sprintf("unknown key %q; allowed here: %s", k, strings.Join(allowed, ", "))})
+					hint := ""
+					if near := Suggest(k, allowed); near != "" {
+						hint = "did you mean " + near + "? "
+					}
+					out = append(out, Violation{Path: p, At: p, Message: fmt.Sprintf("unknown key %q; %sallowed here: %s", k, hint, strings.Join(allowed, ", "))})
 				}
 			}
 			if len(out) > 0 {
@@ -199,4 +203,63 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// maxSuggestEdits is how far a misspelling may be from what it suggests.
+const maxSuggestEdits = 2
+
+// Suggest returns the choice nearest to word, ignoring case, if it is at
+// most two edits (Levenshtein distance) away; else "". Of choices equally
+// near, the first wins.
+func Suggest(word string, choices []string) string {
+	w := []rune(strings.ToLower(word))
+	best, bestDist := "", maxSuggestEdits+1
+	for _, c := range choices {
+		cr := []rune(strings.ToLower(c))
+		if abs(len(cr)-len(w)) >= bestDist {
+			continue // at least that many edits: a hostile long key costs nothing
+		}
+		if d := editDistance(w, cr); d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// DidYouMean returns "; did you mean CHOICE?", to end a message about
+// word, if Suggest finds a choice; else "".
+func DidYouMean(word string, choices []string) string {
+	if near := Suggest(word, choices); near != "" {
+		return "; did you mean " + near + "?"
+	}
+	return ""
+}
+
+// editDistance is the Levenshtein distance between a and b (a copy of the
+// command line's, for flags, over runes).
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

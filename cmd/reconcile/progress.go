@@ -101,7 +101,7 @@ func (p *progress) step(plan.Change, error) {
 	log := p.log
 	p.mu.Unlock() // the logger may write through Writer
 	if step := max(1, total/10); log != nil && (done%step == 0 || done == total) {
-		log.Info("applying", "done", done, "total", total, "perSecond", fmt.Sprintf("%.1f", rate), "eta", eta)
+		log.Info("applying", "done", done, "total", total, "perSecond", fmt.Sprintf("%.1f", rate), "eta", eta.String())
 	}
 }
 

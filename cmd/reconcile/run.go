@@ -337,7 +337,7 @@ func validate(ctx context.Context, eng *engine.Engine, o *options, stdout, stder
 			fmt.Fprintf(stdout, "%d specs are valid.\n", n)
 		}
 	} else {
-		render.Errors(stderr, err, eng.Specs)
+		render.ValidateErrors(stderr, err, eng.Specs)
 	}
 	if err != nil {
 		return exitError

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,6 +40,11 @@ type Daemon struct {
 	metrics *metrics
 	ready   atomic.Bool
 	runs    int
+	// changed is set when a watched folder signals a change, and cleared
+	// as a run starts; failed says the last run failed. Both tell why a
+	// run starts (trigger).
+	changed atomic.Bool
+	failed  bool
 }
 
 // ShutdownTimeout bounds the HTTP server's shutdown.
@@ -67,9 +73,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	d.Log.Info("watching", "specs", d.Engine.Specs, "listen", ln.Addr().String(),
-		"debounce", d.Watch.Debounce, "resync", d.Watch.Resync, "dryRun", d.DryRun)
+		slog.String("debounce", d.Watch.Debounce.String()), slog.String("resync", d.Watch.Resync.String()), "dryRun", d.DryRun)
 
-	watch.Loop(ctx, fanIn(ctx, changes), d.Watch, d.once)
+	var fanned sync.WaitGroup
+	watch.Loop(ctx, d.fanIn(ctx, changes, &fanned), d.Watch, d.once)
+	fanned.Wait()
 
 	shutdown, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
@@ -81,14 +89,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 	return err
 }
 
-// fanIn merges change signals into one channel, until ctx is done.
-func fanIn(ctx context.Context, chans []<-chan struct{}) <-chan struct{} {
-	if len(chans) == 1 {
-		return chans[0]
-	}
+// fanIn merges change signals into one channel, until ctx is done,
+// noting each in d.changed; wg counts its goroutines.
+func (d *Daemon) fanIn(ctx context.Context, chans []<-chan struct{}, wg *sync.WaitGroup) <-chan struct{} {
 	out := make(chan struct{}, 1)
 	for _, c := range chans {
-		go func() {
+		wg.Go(func() {
 			for {
 				select {
 				case <-ctx.Done():
@@ -97,13 +103,14 @@ func fanIn(ctx context.Context, chans []<-chan struct{}) <-chan struct{} {
 					if !ok {
 						return
 					}
+					d.changed.Store(true)
 					select {
 					case out <- struct{}{}:
 					default: // one pending signal is enough
 					}
 				}
 			}
-		}()
+		})
 	}
 	return out
 }
@@ -124,10 +131,33 @@ func (d *Daemon) handler() http.Handler {
 	return mux
 }
 
-// once is one reconcile, as the loop calls it.
+// trigger says why the run starting now runs: "start" (the first run),
+// "change" (a watched folder changed since the last run), "retry" (the
+// last run failed, and nothing changed since) or "resync" (none of
+// these). The watch loop knows but does not say; this is told from what
+// the daemon sees, so a resync due after a failure counts as a retry, and
+// one due after a change as a change (the run reads that change anyway).
+func (d *Daemon) trigger() string {
+	changed := d.changed.Swap(false)
+	switch {
+	case d.runs == 1:
+		return "start"
+	case changed:
+		return "change"
+	case d.failed:
+		return "retry"
+	}
+	return "resync"
+}
+
+// once is one reconcile, as the loop calls it. Every line it and the
+// engine log carries the run's number and trigger. A failed run logs one
+// error line, the engine's "reconcile failed" with the cause; when the
+// cause is spec problems, that line counts them and each has a line of
+// its own. A run abandoned at shutdown logs no error.
 func (d *Daemon) once(ctx context.Context) error {
 	d.runs++
-	log := d.Log.With("run", d.runs)
+	log := d.Log.With("run", d.runs, "trigger", d.trigger())
 	d.Engine.Log = log // reconciles never overlap: the loop runs one at a time
 	start := time.Now()
 	r := d.Engine.Reconcile(ctx, d.DryRun)
@@ -138,6 +168,7 @@ func (d *Daemon) once(ctx context.Context) error {
 	if d.Print != nil {
 		d.Print(r)
 	}
+	d.failed = r.Err != nil
 	if r.Err != nil {
 		d.ready.Store(false)
 		// The engine logged the failure with its cause; spec problems get

@@ -57,14 +57,14 @@ type Engine struct {
 func (e *Engine) Reconcile(ctx context.Context, dryRun bool) (r render.Report) {
 	start := time.Now()
 	r = render.Report{DryRun: dryRun}
-	defer func() { e.logDone(r, time.Since(start)) }()
+	defer func() { e.logDone(ctx, r, time.Since(start)) }()
 
 	specs, err := load.Load(ctx, e.Specs, e.Load)
 	if err != nil {
 		r.Err = err
 		return r
 	}
-	e.Log.Debug("loaded specs", "dir", e.Specs, "specs", len(specs), "elapsed", time.Since(start))
+	e.Log.Debug("loaded specs", "dir", e.Specs, "specs", len(specs), slog.String("elapsed", time.Since(start).Round(time.Millisecond).String()))
 	key, err := e.Key(dryRun)
 	if err != nil {
 		r.Err = err
@@ -189,8 +189,14 @@ func (e *Engine) Validate(ctx context.Context) (int, error) {
 	return len(specs), nil
 }
 
-func (e *Engine) logDone(r render.Report, elapsed time.Duration) {
-	attrs := []any{"dryRun", r.DryRun, "duration", elapsed.Round(time.Millisecond)}
+// logDone logs the outcome of a run in one line: "reconcile done",
+// "reconcile failed" (with the cause, or the number of spec problems,
+// which whoever shows them logs one a line), or "reconcile interrupted"
+// when ctx ended the run, which is no failure of the specs or the org.
+// Durations are logged as strings ("1.5s"): as a time.Duration, JSON
+// would show nanoseconds.
+func (e *Engine) logDone(ctx context.Context, r render.Report, elapsed time.Duration) {
+	attrs := []any{"dryRun", r.DryRun, slog.String("duration", elapsed.Round(time.Millisecond).String())}
 	if r.Planned {
 		counts := r.Plan.Summary()
 		for _, a := range plan.Actions {
@@ -214,6 +220,10 @@ func (e *Engine) logDone(r render.Report, elapsed time.Duration) {
 		attrs = append(attrs, "errors", n)
 		if !problems { // spec problems are logged one a line by whoever shows them
 			attrs = append(attrs, "err", r.Err.Error())
+		}
+		if ctx.Err() != nil {
+			e.Log.Warn("reconcile interrupted", attrs...)
+			return
 		}
 		e.Log.Error("reconcile failed", attrs...)
 		return

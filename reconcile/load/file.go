@@ -196,7 +196,7 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte) (*spec.
 	case doc["type"] == nil:
 		return nil, []problemAt{at("/type", `missing required key "type"; one of: `+strings.Join(spec.VendorTypes(), ", "))}
 	case !isString || !known:
-		return nil, []problemAt{at("/type", "unknown type; one of: "+strings.Join(spec.VendorTypes(), ", "))}
+		return nil, []problemAt{at("/type", "unknown type; one of: "+strings.Join(spec.VendorTypes(), ", ")+schema.DidYouMean(t, spec.VendorTypes()))}
 	}
 
 	ann := l.schemas.Annotate(t, doc)

@@ -31,8 +31,10 @@ func TestSchemaProblems(t *testing.T) {
 		opts load.Options
 		want []problemAtKey
 	}{
-		{"unknown type", "name: x\ntype: zendesc\n", load.Options{},
+		{"unknown type", "name: x\ntype: jira\n", load.Options{},
 			[]problemAtKey{{k("type"), "/type", msgUnknownType}}},
+		{"misspelt type", "name: x\ntype: zendesc\n", load.Options{},
+			[]problemAtKey{{k("type"), "/type", msgUnknownType + "; did you mean zendesk?"}}},
 		{"type not a string", "name: x\ntype: [zendesk]\n", load.Options{},
 			[]problemAtKey{{k("type"), "/type", msgUnknownType}}},
 		{"missing type", "name: x\nnotes: y\n", load.Options{},
@@ -42,7 +44,7 @@ func TestSchemaProblems(t *testing.T) {
 		{"misspelt credentials", "name: x\ntype: aws-lambda\ncredentails:\n  roleArn: " + roleARN + "\n", load.Options{},
 			[]problemAtKey{
 				{nil, "/credentials", `missing required key "credentials"`},
-				{k("credentails"), "/credentails", `unknown key "credentails"; allowed here: active, credentials, formerNames, name, notes, type`},
+				{k("credentails"), "/credentails", `unknown key "credentails"; did you mean credentials? allowed here: active, credentials, formerNames, name, notes, type`},
 			}},
 		{"unknown top-level key", "name: x\ntype: web-services\nowner: web team\n", load.Options{},
 			[]problemAtKey{{k("owner"), "/owner", `unknown key "owner"; allowed here: active, credentials, formerNames, mtls, name, notes, type`}}},
@@ -149,7 +151,7 @@ func TestSchemaPositionsInEncryptedFiles(t *testing.T) {
 				{k("credentials", "privateKey"), "/credentials/privateKey", msgPEM},
 			}},
 		{"unknown type, whole file", header + "name: x\ntype: zendesc\n", "",
-			[]problemAtKey{{k("type"), "/type", msgUnknownType}}},
+			[]problemAtKey{{k("type"), "/type", msgUnknownType + "; did you mean zendesk?"}}},
 		{"missing name, whole file", header + "notes: x\ntype: web-services\n", "",
 			[]problemAtKey{{nil, "/name", `missing required key "name"`}}},
 	}

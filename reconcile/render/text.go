@@ -97,20 +97,34 @@ func Done(w io.Writer, r Report) {
 	}
 	if res := r.Result; res.Interrupted != nil {
 		n, skipped := len(res.Failed)-len(res.NotAttempted), len(res.NotAttempted)
-		fmt.Fprintf(w, "Apply interrupted (%v): %d of %d changes applied, %d failed, %d not attempted; run again to finish.\n",
-			res.Interrupted, len(res.Applied), len(res.Status), n, skipped)
+		fmt.Fprintf(w, "Apply interrupted (%v): %s applied, %d failed, %d not attempted; run again to finish.\n",
+			res.Interrupted, ofChanges(len(res.Applied), len(res.Status)), n, skipped)
 		return
 	}
 	if n := len(r.Result.Failed); n > 0 {
-		fmt.Fprintf(w, "Apply failed: %d of %d changes applied, %d failed; run again to finish.\n", len(r.Result.Applied), len(r.Result.Applied)+n, n)
+		fmt.Fprintf(w, "Apply failed: %s applied, %d failed; run again to finish.\n", ofChanges(len(r.Result.Applied), len(r.Result.Applied)+n), n)
 		return
 	}
-	fmt.Fprintf(w, "Apply complete: %d changes applied.\n", len(r.Result.Applied))
+	fmt.Fprintf(w, "Apply complete: %d %s applied.\n", len(r.Result.Applied), plural(len(r.Result.Applied), "change", "changes"))
+}
+
+// ofChanges says "done of total changes", the noun agreeing with total.
+func ofChanges(done, total int) string {
+	return fmt.Sprintf("%d of %d %s", done, total, plural(total, "change", "changes"))
 }
 
 // Errors prints err for people, one problem a line, file names joined to
-// the spec directory.
-func Errors(w io.Writer, err error, dir string) {
+// the spec directory; spec problems end with their count and "nothing was
+// applied".
+func Errors(w io.Writer, err error, dir string) { errorLines(w, err, dir, "nothing was applied") }
+
+// ValidateErrors is Errors for validate, which reads no org: the count
+// of spec problems ends with "nothing was checked against the org".
+func ValidateErrors(w io.Writer, err error, dir string) {
+	errorLines(w, err, dir, "nothing was checked against the org")
+}
+
+func errorLines(w io.Writer, err error, dir, closing string) {
 	if ps, ok := spec.AsProblems(err); ok {
 		for _, p := range ps {
 			if p.File != "" {
@@ -118,7 +132,7 @@ func Errors(w io.Writer, err error, dir string) {
 			}
 			fmt.Fprintf(w, "error: %s\n", Printable(p.Error()))
 		}
-		fmt.Fprintf(w, "%d %s; nothing was applied.\n", len(ps), plural(len(ps), "error", "errors"))
+		fmt.Fprintf(w, "%d %s; %s.\n", len(ps), plural(len(ps), "error", "errors"), closing)
 		return
 	}
 	for _, line := range strings.Split(err.Error(), "\n") {
