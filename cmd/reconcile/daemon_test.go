@@ -162,6 +162,10 @@ func TestDaemon(t *testing.T) {
 
 	os.WriteFile("specs/a.yaml", lambda("A", "two"), 0o644)
 	eventually(t, "the edit applied", func() bool { return orgNotes(t)["A"] == "two/true" })
+	// The run's log lines say what started it, and which file.
+	if !strings.Contains(d.stderr.String(), `"trigger":"change","files":["a.yaml"]`) {
+		t.Errorf("no log line names the changed file:\n%s", d.stderr)
+	}
 
 	// A broken edit: nothing applied, not ready, the error counted.
 	os.WriteFile("specs/a.yaml", lambda("A", "three")[:20], 0o644)

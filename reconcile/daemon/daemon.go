@@ -45,6 +45,23 @@ type Daemon struct {
 	// run starts (trigger).
 	changed atomic.Bool
 	failed  bool
+	trees   []*watch.Tree // the watched folders, which say what changed
+}
+
+// maxLoggedFiles bounds the changed files a run's log line names.
+const maxLoggedFiles = 20
+
+// changedFiles names the files whose change starts a run, as the log shows
+// them: paths under the folder watched, at most maxLoggedFiles and a count.
+func (d *Daemon) changedFiles() []string {
+	var out []string
+	for _, t := range d.trees {
+		out = append(out, t.Changed()...)
+	}
+	if len(out) > maxLoggedFiles {
+		out = append(out[:maxLoggedFiles], fmt.Sprintf("and %d more", len(out)-maxLoggedFiles))
+	}
+	return out
 }
 
 // ShutdownTimeout bounds the HTTP server's shutdown.
@@ -68,6 +85,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}
 		defer tree.Close()
 		changes = append(changes, tree.Changes())
+		d.trees = append(d.trees, tree)
 	}
 	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
@@ -157,7 +175,11 @@ func (d *Daemon) trigger() string {
 // its own. A run abandoned at shutdown logs no error.
 func (d *Daemon) once(ctx context.Context) error {
 	d.runs++
-	log := d.Log.With("run", d.runs, "trigger", d.trigger())
+	trigger := d.trigger()
+	log := d.Log.With("run", d.runs, "trigger", trigger)
+	if files := d.changedFiles(); trigger == "change" && len(files) > 0 {
+		log = log.With("files", files)
+	}
 	d.Engine.Log = log // reconciles never overlap: the loop runs one at a time
 	start := time.Now()
 	r := d.Engine.Reconcile(ctx, d.DryRun)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/fsnotify/fsnotify"
@@ -28,6 +29,42 @@ type Tree struct {
 	// links are the folders holding a symlink of dir's path, watched to
 	// see one swapped; empty when the path has none.
 	links map[string]bool
+
+	mu      sync.Mutex
+	changed map[string]bool // paths below root that changed since Changed
+}
+
+// maxChanged bounds the paths a Tree remembers between two runs.
+const maxChanged = 1000
+
+// Changed returns the paths, relative to the watched directory and
+// sorted, that changed since the last call (for the log line of the run
+// they start), and forgets them.
+func (t *Tree) Changed() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]string, 0, len(t.changed))
+	for p := range t.changed {
+		out = append(out, p)
+	}
+	clear(t.changed)
+	slices.Sort(out)
+	return out
+}
+
+func (t *Tree) noteChanged(path string) {
+	rel, err := filepath.Rel(t.root, path)
+	if err != nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.changed == nil {
+		t.changed = map[string]bool{}
+	}
+	if len(t.changed) < maxChanged {
+		t.changed[filepath.ToSlash(rel)] = true
+	}
 }
 
 // NewTree starts watching dir.
@@ -114,6 +151,7 @@ func (t *Tree) run() {
 			if !within(t.root, ev.Name) {
 				continue // another entry of a folder holding a symlink
 			}
+			t.noteChanged(ev.Name)
 			if ev.Has(fsnotify.Create) {
 				if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
 					if err := t.add(ev.Name); err != nil {
