@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/reconcile-dev/reconcile/schema"
 )
 
 // options are the command line's words.
@@ -207,34 +209,9 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 
 // closest returns the defined flag nearest to name, if it is near.
 func closest(name string, fs *flag.FlagSet) string {
-	best, bestDist := "", 3 // at most two edits away
-	fs.VisitAll(func(f *flag.Flag) {
-		if d := editDistance(name, f.Name); d < bestDist {
-			best, bestDist = f.Name, d
-		}
-	})
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	return schema.Suggest(name, names) // the spec keys' rule: at most two edits
 }
 
 // defineFlags defines the common flags on fs, into o.
