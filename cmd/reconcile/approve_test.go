@@ -61,6 +61,9 @@ func TestApprovalOnATerminal(t *testing.T) {
 	if out, err := cli("plan", "--out", "plan.json").CombinedOutput(); err != nil {
 		t.Fatalf("plan --out: %v\n%s", err, out)
 	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "plan.json")); len(b) == 0 || strings.Contains(string(b), "SECRET") {
+		t.Errorf("the saved plan is empty or holds a secret:\n%s", b)
+	}
 	if out, err = runOnPTY(t, cli("apply", "plan.json"), "yes"); err == nil || !strings.Contains(err.Error(), "never asked") || !strings.Contains(out, "Apply complete: 3 changes applied.") {
 		t.Errorf("apply plan.json: err %v\n%s", err, out)
 	}
