@@ -125,16 +125,18 @@ func ageRecipient(dir string) (recipient, from string, err error) {
 	return id.Recipient().String(), "a new identity, written to " + path + " (mode 0600): back it up, and never commit it", nil
 }
 
-// defaultAgeKeyFile is where sops looks for age identities by default.
+// defaultAgeKeyFile is where sops looks for age identities by default:
+// sops/age/keys.txt under $XDG_CONFIG_HOME, else the user's configuration
+// folder (~/.config on Linux, ~/Library/Application Support on macOS).
 func defaultAgeKeyFile() (string, error) {
-	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
-		return filepath.Join(x, "sops", "age", "keys.txt"), nil
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		var err error
+		if dir, err = os.UserConfigDir(); err != nil {
+			return "", fmt.Errorf("no configuration folder for the age identity: set SOPS_AGE_KEY_FILE (%w)", err)
+		}
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("no home folder for the age identity: set SOPS_AGE_KEY_FILE (%w)", err)
-	}
-	return filepath.Join(home, ".config", "sops", "age", "keys.txt"), nil
+	return filepath.Join(dir, "sops", "age", "keys.txt"), nil
 }
 
 // inside says whether path is dir or below it.
