@@ -176,22 +176,39 @@ func (ly *layered) at(v *values, ptr, msg string) problemAt {
 	return problemAt{file: src.file, pos: locate(src.root, ptr), path: ptr, msg: msg}
 }
 
-// overlayFor reads, decrypts and merges the overlay file of rel into doc.
-// deleted says the overlay removes the spec.
-func (l *fileLoader) overlayFor(rel string, doc map[string]any, ly *layered) (deleted bool, problems []problemAt) {
+// overlayFile is the overlay file of one spec, read once: its bytes feed
+// the spec's digest and its merge.
+type overlayFile struct {
+	display string // as problems name it
+	data    []byte // nil when there is none
+	err     error  // why it could not be read, other than not existing
+}
+
+// readOverlay reads the environment's overlay file of rel, if there is one.
+func (l *fileLoader) readOverlay(rel string) overlayFile {
 	env := l.opts.Env
 	if env == nil || env.Overlay == "" {
-		return false, nil
+		return overlayFile{}
 	}
 	path := filepath.Join(env.Overlay, filepath.FromSlash(rel))
-	display := l.display(path)
 	data, err := safefile.ReadFile(path, l.maxSize())
 	if errors.Is(err, fs.ErrNotExist) {
+		return overlayFile{}
+	}
+	return overlayFile{display: l.display(path), data: data, err: err}
+}
+
+// overlayFor decrypts and merges the spec's overlay file into doc.
+// deleted says the overlay removes the spec.
+func (l *fileLoader) overlayFor(ov overlayFile, doc map[string]any, ly *layered) (deleted bool, problems []problemAt) {
+	display, data := ov.display, ov.data
+	if ov.err != nil {
+		return false, []problemAt{{file: display, msg: "cannot read: " + pathless(ov.err)}}
+	}
+	if data == nil {
 		return false, nil
 	}
-	if err != nil {
-		return false, []problemAt{{file: display, msg: "cannot read: " + pathless(err)}}
-	}
+	var err error
 	root, found := parse(data)
 	if len(found) > 0 {
 		for i := range found {

@@ -89,16 +89,14 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 		}
 	}()
 	sum := sha256.Sum256(data)
-	if env := l.opts.Env; env != nil {
+	ov := l.readOverlay(rel)
+	if l.opts.Env != nil {
 		// What the spec is made of in this environment: the file, its
 		// overlay and the values.
 		h := sha256.New()
 		h.Write(sum[:])
-		if env.Overlay != "" {
-			over, _ := safefile.ReadFile(filepath.Join(env.Overlay, filepath.FromSlash(rel)), l.maxSize())
-			o := sha256.Sum256(over)
-			h.Write(o[:])
-		}
+		o := sha256.Sum256(ov.data)
+		h.Write(o[:])
 		h.Write(l.vals.digest[:])
 		h.Sum(sum[:0])
 	}
@@ -117,7 +115,7 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 	if len(found) > 0 {
 		return nil, in(rel, found)
 	}
-	s, found = l.interpret(rel, root, data)
+	s, found = l.interpret(rel, root, data, ov)
 	if s != nil {
 		s.File, s.Digest = rel, digest
 	}
@@ -159,7 +157,7 @@ func (l *fileLoader) read(rel string) ([]byte, *spec.Problem) {
 
 // interpret decrypts the parsed file if sops encrypted it, validates it
 // and builds its Spec.
-func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte) (*spec.Spec, []problemAt) {
+func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov overlayFile) (*spec.Spec, []problemAt) {
 	sopsKey, _ := node(root, "/sops")
 	var doc map[string]any
 	if sopsKey != nil {
@@ -181,7 +179,7 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte) (*spec.
 	}
 	ly := &layered{base: source{root: root, encrypted: sopsKey != nil}, fromOverlay: map[string]bool{}, refs: map[string][]string{}, whole: map[string]string{}}
 	if env := l.opts.Env; env != nil {
-		deleted, problems := l.overlayFor(rel, doc, ly)
+		deleted, problems := l.overlayFor(ov, doc, ly)
 		if len(problems) > 0 || deleted {
 			return nil, problems
 		}

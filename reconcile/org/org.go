@@ -4,6 +4,11 @@
 // storage to these types.
 package org
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // Integration is one integration as the org holds it.
 type Integration struct {
 	ID     string
@@ -77,4 +82,25 @@ type RecordCredential struct {
 	// Secrets holds each secret field's keyed fingerprint by key path,
 	// such as "password" or "fields.apiKey".
 	Secrets map[string]string `json:"secrets,omitempty"`
+}
+
+// SameValue compares two recorded values as JSON holds them: a record
+// read back from an org has float64 numbers and []any lists, a spec's may
+// have others.
+func SameValue(a, b any) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return bytes.Equal(ja, jb)
+}
+
+// Keys returns the keys of a and b, once each.
+func Keys[V any](a, b map[string]V) map[string]bool {
+	out := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
 }

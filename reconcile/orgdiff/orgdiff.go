@@ -1,8 +1,6 @@
 package orgdiff
 
 import (
-	"bytes"
-	"encoding/json"
 	"slices"
 	"strings"
 
@@ -171,8 +169,8 @@ func compare(a, b org.Integration) []Attribute {
 	fields := known(a) && known(b)
 	av, bv := attributes(a, fields), attributes(b, fields)
 	var out []Attribute
-	for k := range union(av, bv) {
-		if !sameValue(av[k], bv[k]) {
+	for k := range org.Keys(av, bv) {
+		if !org.SameValue(av[k], bv[k]) {
 			out = append(out, Attribute{Name: k, Left: av[k], Right: bv[k]})
 		}
 	}
@@ -209,25 +207,6 @@ func attributes(i org.Integration, fields bool) map[string]any {
 func known(i org.Integration) bool {
 	return i.Applied != nil && i.Applied.Credential != nil && i.Credential != nil &&
 		i.Credential.Fingerprint != "" && i.Credential.Fingerprint == i.Applied.Credential.Fingerprint
-}
-
-func union(a, b map[string]any) map[string]bool {
-	out := map[string]bool{}
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
-}
-
-// sameValue compares values as JSON holds them (a record read back from
-// an org has float64 numbers and []any lists).
-func sameValue(a, b any) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return bytes.Equal(ja, jb)
 }
 
 func orNil(s string) any {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -479,14 +478,14 @@ func (c *Change) credentials(s *spec.Spec, cur *org.Integration, rec *org.Record
 	}
 	values, _ := want.Flatten()
 	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(union(rc.Fields, values))) {
+	for _, k := range slices.Sorted(maps.Keys(org.Keys(rc.Fields, values))) {
 		before, after := rc.Fields[k], values[k]
-		if !sameValue(before, after) {
+		if !org.SameValue(before, after) {
 			c.set("credentials."+k, before, after)
 			parts = append(parts, fmt.Sprintf("%s %s → %s", k, show(before), show(after)))
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(union(rc.Secrets, want.Secrets))) {
+	for _, k := range slices.Sorted(maps.Keys(org.Keys(rc.Secrets, want.Secrets))) {
 		if rc.Secrets[k] != want.Secrets[k] {
 			c.Sensitive = append(c.Sensitive, "credentials."+k)
 			parts = append(parts, k+": (sensitive value changed)")
@@ -526,25 +525,6 @@ func (c *Change) setAfter(attr string, after any) {
 		c.After = map[string]any{}
 	}
 	c.After[attr] = after
-}
-
-func union[V any](a, b map[string]V) map[string]bool {
-	out := map[string]bool{}
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
-}
-
-// sameValue compares field values as JSON holds them (a record read back
-// from the org has float64 numbers and []any lists).
-func sameValue(a, b any) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return reflect.DeepEqual(ja, jb)
 }
 
 // show prints a readable value for people: strings quoted, none as (none).
