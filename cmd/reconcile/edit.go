@@ -24,7 +24,7 @@ const errorMark = "# reconcile edit: "
 var modeline = regexp.MustCompile(`(?m)^# yaml-language-server: \$schema=(\S+)[ \t]*$`)
 
 // editSpec is `reconcile edit FILE`: sops edit, with the cleartext in a
-// private folder (in memory where the system has /dev/shm) beside a copy
+// private folder (in memory where the system offers it) beside a copy
 // of the schemas, so the editor's language server validates as it types,
 // and with the spec validated on save. An invalid spec is reopened with
 // its errors on top, as kubectl edit does; nothing is written until it is
@@ -44,12 +44,7 @@ func editSpec(ctx context.Context, file string, stdin io.Reader, stdout, stderr 
 	if err != nil {
 		return fail("%s: %s", file, strings.Join(strings.Fields(err.Error()), " "))
 	}
-	base := ""
-	if os.Getenv("XDG_RUNTIME_DIR") == "" {
-		if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-			base = "/dev/shm"
-		}
-	}
+	base := privateTempBase()
 	tmp, err := os.MkdirTemp(base, "reconcile-edit-")
 	if err != nil {
 		return fail("%v", err)
@@ -118,6 +113,18 @@ func editSpec(ctx context.Context, file string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintf(stdout, "Saved %s, encrypted again.\n", file)
 		return exitOK
 	}
+}
+
+// privateTempBase is where the cleartext goes while it is edited: memory,
+// not disk, where the system offers it ($XDG_RUNTIME_DIR, a per-user
+// tmpfs, then /dev/shm); else the usual temporary folder.
+func privateTempBase() string {
+	for _, dir := range []string{os.Getenv("XDG_RUNTIME_DIR"), "/dev/shm"} {
+		if fi, err := os.Stat(dir); dir != "" && err == nil && fi.IsDir() {
+			return dir
+		}
+	}
+	return ""
 }
 
 // stripErrors removes the lines edit added above the spec.
