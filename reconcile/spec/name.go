@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -13,14 +14,18 @@ import (
 // creates it (the Genesys client's pending marker); no spec may use it.
 const ReservedPrefix = "reconcile-pending:"
 
-var folder = cases.Fold()
-
 // NameKey is the one form names are compared in, everywhere (planner,
 // both targets, import, diff): Unicode NFC, then full case folding. So
 // "Café" written composed or decomposed, "ΛΟΓΟΣ" and "λογος", "Acme ſupport"
 // and "Acme Support" are one name, as Genesys compares them.
 func NameKey(name string) string {
-	return folder.String(norm.NFC.String(name))
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			// A Caser holds state: one a call, so callers may run at once.
+			return cases.Fold().String(norm.NFC.String(name))
+		}
+	}
+	return strings.ToLower(name) // ASCII: NFC changes nothing, folding is lowering
 }
 
 // SameName says whether a and b are one name.
