@@ -38,6 +38,10 @@ func TestNewForEveryVendor(t *testing.T) {
 					t.Errorf("a problem that is not a placeholder's: %v\n%s", p, b)
 				}
 			}
+			// The check does look: the skeleton with a key misspelt fails it.
+			if ps := load.Check("new.yaml", []byte(strings.Replace(string(b), "\nnotes:", "\nnote:", 1))); len(ps) == 0 {
+				t.Errorf("a misspelt key passed the check:\n%s", b)
+			}
 			if strings.Count(string(b), "\n#") < 4 {
 				t.Errorf("too few comments:\n%s", b)
 			}
