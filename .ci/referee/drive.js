@@ -132,6 +132,58 @@ async function main() {
   await call('getIntegrationsActions', () => api.getIntegrationsActions({ pageSize: 100, pageNumber: 1, includeAuthActions: 'true' }),
     (p) => (Array.isArray(p.entities) ? '' : 'no entities array'));
 
+  // Data actions: a draft, its publish, a draft of the published action,
+  // a patch, test executions and a second publish under the same id.
+  const schema = { type: 'object', properties: {} };
+  const draft = await call('postIntegrationsActionsDrafts', () => api.postIntegrationsActionsDrafts({
+    category: 'Referee',
+    name: `Referee action ${stamp}`,
+    integrationId: made.id,
+    config: {
+      request: { requestUrlTemplate: 'http://127.0.0.1:9/none', requestType: 'GET', headers: {} },
+      response: { translationMap: {}, successTemplate: '${rawResult}' },
+    },
+    contract: { input: { inputSchema: schema }, output: { successSchema: schema } },
+  }), (a) => (a.id && a.version === 1 ? '' : `no id, or version ${a.version}, not 1`));
+
+  await call('getIntegrationsActionsDrafts', () => api.getIntegrationsActionsDrafts({ pageSize: 100, pageNumber: 1 }),
+    (p) => (Array.isArray(p.entities) && p.entities.some((a) => a.id === draft.id) ? '' : `the draft ${draft.id} is not listed`));
+
+  await call('postIntegrationsActionDraftPublish', () => api.postIntegrationsActionDraftPublish(draft.id, { version: draft.version }),
+    (a) => (a.id === draft.id && a.version === 1 ? '' : `id ${a.id}, version ${a.version}: want ${draft.id}, 1`));
+
+  await call('getIntegrationsAction', () => api.getIntegrationsAction(draft.id, { expand: 'contract', includeConfig: true }),
+    (a) => (a.contract && a.contract.input && a.config && a.config.request ? '' : 'no contract, or no config'));
+
+  const copy = await call('postIntegrationsActionDraft', () => api.postIntegrationsActionDraft(draft.id),
+    (a) => (a.id === draft.id && typeof a.version === 'number' ? '' : `id ${a.id}, not ${draft.id}, or no version`));
+
+  const patched = await call('patchIntegrationsActionDraft', () => api.patchIntegrationsActionDraft(draft.id, {
+    version: copy.version,
+    config: {
+      timeoutSeconds: 5,
+      request: { requestUrlTemplate: 'http://127.0.0.1:9/patched', requestType: 'GET', headers: {} },
+      response: { translationMap: {}, successTemplate: '${rawResult}' },
+    },
+  }), (a) => (a.version === copy.version + 1 ? '' : `version ${a.version}, not ${copy.version + 1}`));
+
+  await call('postIntegrationsActionDraftTest', () => api.postIntegrationsActionDraftTest(draft.id, {}),
+    (r) => (typeof r.success === 'boolean' && Array.isArray(r.operations) ? '' : 'not a TestExecutionResult (no boolean success, or no operations)'));
+
+  await call('postIntegrationsActionDraftPublish again', () => api.postIntegrationsActionDraftPublish(draft.id, { version: patched.version }),
+    (a) => (a.id === draft.id && a.version === 2 ? '' : `id ${a.id}, version ${a.version}: want ${draft.id}, 2`));
+
+  await call('getIntegrationsActions includeConfig', () => api.getIntegrationsActions({ pageSize: 100, pageNumber: 1, includeConfig: true }),
+    (p) => {
+      const a = Array.isArray(p.entities) && p.entities.find((e) => e.id === draft.id);
+      return a && a.config && a.version === 2 ? '' : `the action ${draft.id} is not listed with its config and version 2`;
+    });
+
+  await call('postIntegrationsActionTest', () => api.postIntegrationsActionTest(draft.id, {}),
+    (r) => (typeof r.success === 'boolean' && Array.isArray(r.operations) ? '' : 'not a TestExecutionResult (no boolean success, or no operations)'));
+
+  await call('deleteIntegrationsAction', () => api.deleteIntegrationsAction(draft.id));
+
   await call('deleteIntegration', () => api.deleteIntegration(made.id));
   await call('deleteIntegrationsCredential', () => api.deleteIntegrationsCredential(cred.id));
 }

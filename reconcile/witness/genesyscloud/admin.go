@@ -19,18 +19,37 @@ func (s *Server) adminRoutes() {
 	e.handle("POST", "/emulator/reported-state", s.postReportedState)
 }
 
-// postAction serves POST /emulator/actions {integrationId, name}: it adds
-// a data action and answers it as an Action.
+// postAction serves POST /emulator/actions {integrationId, name, count}:
+// it adds count (default 1) published data actions, each with a minimal
+// valid config and contract, named name, name 2, name 3, ..., and
+// answers the Action, or the list of them when count is more than 1.
 func (s *Server) postAction(w http.ResponseWriter, r *http.Request, _ string) {
 	var body struct {
 		IntegrationID string `json:"integrationId"`
 		Name          string `json:"name"`
+		Count         *int   `json:"count"`
 	}
 	if !decode(w, r, &body) {
 		return
 	}
-	a, err := update(s, func(o *org) (action, error) { return o.addAction(body.IntegrationID, body.Name, false) })
-	reply(w, http.StatusOK, a.wire(), err)
+	count := 1
+	if body.Count != nil {
+		count = *body.Count
+	}
+	as, err := update(s, func(o *org) ([]action, error) { return o.addActions(body.IntegrationID, body.Name, count) })
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	out := make([]Action, len(as))
+	for k, a := range as {
+		out[k] = a.wire(false, false, false)
+	}
+	if count == 1 {
+		writeJSON(w, http.StatusOK, out[0])
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // postFault serves POST /emulator/faults {method, pattern, status, count}

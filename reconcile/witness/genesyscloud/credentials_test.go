@@ -249,7 +249,8 @@ func TestDeleteIntegrationKeepsCredential(t *testing.T) {
 	e.do("GET", "/api/v2/integrations/credentials/"+c.ID, nil, 200, nil)
 	var actions genesyscloud.ActionEntityListing
 	e.do("GET", "/api/v2/integrations/actions?includeAuthActions=true", nil, 200, &actions)
-	want := []genesyscloud.Action{{ID: keep, Name: "Call", IntegrationID: other.ID, SelfURI: "/api/v2/integrations/actions/" + keep}}
+	want := []genesyscloud.Action{{ID: keep, Name: "Call", IntegrationID: other.ID, Category: "w", Version: 1,
+		SelfURI: "/api/v2/integrations/actions/" + keep}}
 	if d := cmp.Diff(want, actions.Entities); d != "" {
 		t.Errorf("actions after the DELETE (-want +got):\n%s", d)
 	}

@@ -16,7 +16,15 @@
 // It speaks the subset of the Platform API reconcile uses: OAuth client
 // credentials (/oauth/token, with RFC 6749 errors), integrations and
 // their current configuration, credentials (cursor listing, secrets never
-// returned), integration and credential types, and actions. Like a real
+// returned), integration and credential types, and data actions: drafts
+// (a new action, or a copy of a published one), their patches with a
+// version check, publishing (version up, same id), reads with
+// expand=contract and includeConfig, listings, deletes, and test
+// execution of a draft or a published action. The contract of a
+// published action cannot change. Test execution (execute.go) runs a
+// small, stated subset of Velocity, JSONPath and JSON Schema, refuses
+// what it does not support rather than guessing, and calls loopback
+// services only, so no test reaches the network. Like a real
 // org it allows duplicate integration names, enforces maxInstances,
 // rejects stale configuration versions with 409, refuses a credential slot
 // the type does not declare, a credential type the slot does not take, a

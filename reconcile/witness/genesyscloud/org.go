@@ -36,7 +36,8 @@ type org struct {
 
 	integrations []*integration
 	credentials  []*credential
-	actions      []action
+	actions      []action // published, and auth actions
+	drafts       []action // in the order they were made
 }
 
 // integration is one integration. Its name and notes are its current
@@ -69,12 +70,6 @@ type credential struct {
 	modified      string
 	fields        map[string]string
 	sum           string // hex SHA-256 of id and fields; what the state file keeps
-}
-
-// action is a data action, or an auth action (auth) an integration made.
-type action struct {
-	id, name, integrationID string
-	auth                    bool
 }
 
 func newOrg(cat *catalog, seed int64, now func() time.Time) *org {
@@ -172,10 +167,6 @@ func (c *credential) info() CredentialInfo {
 		Type: CredentialType{Name: c.typ}, SelfURI: "/api/v2/integrations/credentials/" + c.id}
 }
 
-func (a action) wire() Action {
-	return Action{ID: a.id, Name: a.name, IntegrationID: a.integrationID, SelfURI: "/api/v2/integrations/actions/" + a.id}
-}
-
 // cloneJSON deep-copies a decoded JSON object, never returning nil.
 func cloneJSON(m map[string]any) map[string]any {
 	out := make(map[string]any, len(m))
@@ -197,23 +188,6 @@ func cloneValue(v any) any {
 		return out
 	}
 	return v
-}
-
-// addAction adds a data action, or an auth action, to an integration.
-func (o *org) addAction(integrationID, name string, auth bool) (action, error) {
-	if name == "" {
-		return action{}, errorf(http.StatusBadRequest, "an action needs a name")
-	}
-	if _, err := o.integration(integrationID); err != nil {
-		return action{}, errorf(http.StatusBadRequest, "integration %q does not exist", integrationID)
-	}
-	prefix := "custom_-_"
-	if auth {
-		prefix = "customAuth_-_" // the id of an auth action is invented
-	}
-	a := action{id: prefix + o.newID(), name: name, integrationID: integrationID, auth: auth}
-	o.actions = append(o.actions, a)
-	return a, nil
 }
 
 // setReported sets an integration's reported state; an empty message

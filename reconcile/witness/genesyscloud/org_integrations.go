@@ -74,8 +74,9 @@ func (o *org) setReportedState(id, code, message string) error {
 	return nil
 }
 
-// deleteIntegration removes an integration and its actions, and returns
-// it as it was. Its credentials stay, as orphans, as in the API.
+// deleteIntegration removes an integration, its actions and their
+// drafts, and returns it as it was. Its credentials stay, as orphans, as
+// in the API.
 func (o *org) deleteIntegration(id string) (Integration, error) {
 	i, err := o.integration(id)
 	if err != nil {
@@ -84,6 +85,7 @@ func (o *org) deleteIntegration(id string) (Integration, error) {
 	old := o.wire(i, false)
 	o.integrations = slices.DeleteFunc(o.integrations, func(i *integration) bool { return i.id == id })
 	o.actions = slices.DeleteFunc(o.actions, func(a action) bool { return a.integrationID == id })
+	o.drafts = slices.DeleteFunc(o.drafts, func(a action) bool { return a.integrationID == id })
 	return old, nil
 }
 

@@ -70,7 +70,22 @@ func reply(w http.ResponseWriter, status int, v any, err error) {
 // answers 400 and returns false. The message never quotes the body, which
 // may hold secrets.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	return decodeWith(w, r, v, false)
+}
+
+// decodeStrict is decode refusing a field v does not declare, at any
+// depth (a witness refuses a wrong field name), and keeping numbers as
+// json.Number in generic JSON.
+func decodeStrict(w http.ResponseWriter, r *http.Request, v any) bool {
+	return decodeWith(w, r, v, true)
+}
+
+func decodeWith(w http.ResponseWriter, r *http.Request, v any, strict bool) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	if strict {
+		dec.DisallowUnknownFields()
+		dec.UseNumber()
+	}
 	err := dec.Decode(v)
 	if err == nil {
 		if dec.Decode(&struct{}{}) != io.EOF {
@@ -93,6 +108,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		msg = fmt.Sprintf("the body is larger than %d bytes", tooBig.Limit)
 	case errors.Is(err, io.EOF):
 		msg = "the body is empty"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// encoding/json has no type for it; the field is quoted.
+		msg = fmt.Sprintf("%s: unknown field %s", msg, strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	writeErr(w, errorf(http.StatusBadRequest, "%s", msg))
 	return false

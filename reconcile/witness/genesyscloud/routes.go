@@ -25,31 +25,18 @@ func (s *Server) routes() {
 	a.handle("PUT", "/api/v2/integrations/credentials/{id}", s.putCredential)
 	a.handle("DELETE", "/api/v2/integrations/credentials/{id}", s.deleteCredential)
 	a.handle("GET", "/api/v2/integrations/actions", s.listActions)
+	a.handle("GET", "/api/v2/integrations/actions/drafts", s.listDrafts)
+	a.handle("POST", "/api/v2/integrations/actions/drafts", s.createDraft)
+	a.handle("GET", "/api/v2/integrations/actions/{id}", s.getAction)
+	a.handle("DELETE", "/api/v2/integrations/actions/{id}", s.deleteAction)
+	a.handle("POST", "/api/v2/integrations/actions/{id}/test", s.testAction)
+	a.handle("POST", "/api/v2/integrations/actions/{id}/draft", s.postDraft)
+	a.handle("GET", "/api/v2/integrations/actions/{id}/draft", s.getDraft)
+	a.handle("PATCH", "/api/v2/integrations/actions/{id}/draft", s.patchDraft)
+	a.handle("DELETE", "/api/v2/integrations/actions/{id}/draft", s.deleteDraft)
+	a.handle("POST", "/api/v2/integrations/actions/{id}/draft/publish", s.publishDraft)
+	a.handle("POST", "/api/v2/integrations/actions/{id}/draft/test", s.testDraft)
 	s.adminRoutes()
-}
-
-// listActions serves GET /api/v2/integrations/actions
-// (ActionEntityListing), paged, in creation order; auth actions only with
-// includeAuthActions=true (the SDK: "Whether or not to include
-// authentication actions in the response", default false).
-func (s *Server) listActions(w http.ResponseWriter, r *http.Request, _ string) {
-	q := r.URL.Query()
-	p, err := parsePaging(q)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	auth := q.Get("includeAuthActions") == "true"
-	all, _ := view(s, func(o *org) ([]Action, error) {
-		out := []Action{}
-		for _, a := range o.actions {
-			if auth || !a.auth {
-				out = append(out, a.wire())
-			}
-		}
-		return out, nil
-	})
-	writeJSON(w, http.StatusOK, page(p, all, r.URL))
 }
 
 // listIntegrationTypes serves GET /api/v2/integrations/types

@@ -7,12 +7,18 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 
 	"github.com/reconcile-dev/reconcile/reconcile/atomicfile"
 )
 
-// stateFormat is the version of the state file's layout.
-const stateFormat = 2
+// stateFormat is the version of the state file's layout. Format 2,
+// whose actions had only an id, a name and an integration, still loads:
+// its data actions get the config and contract /emulator/actions gives.
+const (
+	stateFormat    = 3
+	oldStateFormat = 2
+)
 
 // stateFile is the org on disk, in the emulator's own layout (not a wire
 // shape). It holds no secret: a credential's fields are kept as a
@@ -23,6 +29,7 @@ type stateFile struct {
 	Integrations []stateIntegration `json:"integrations"`
 	Credentials  []stateCredential  `json:"credentials"`
 	Actions      []stateAction      `json:"actions"`
+	Drafts       []stateAction      `json:"drafts"`
 }
 
 type stateIntegration struct {
@@ -53,10 +60,35 @@ type stateCredential struct {
 }
 
 type stateAction struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	IntegrationID string `json:"integrationId"`
-	Auth          bool   `json:"auth,omitempty"`
+	ID            string         `json:"id"`
+	Name          string         `json:"name"`
+	IntegrationID string         `json:"integrationId"`
+	Auth          bool           `json:"auth,omitempty"`
+	Category      string         `json:"category,omitempty"`
+	Secure        bool           `json:"secure,omitempty"`
+	Version       int            `json:"version,omitempty"`
+	Config        *ActionConfig  `json:"config,omitempty"`
+	InputSchema   map[string]any `json:"inputSchema,omitempty"`
+	SuccessSchema map[string]any `json:"successSchema,omitempty"`
+}
+
+func (a action) state() stateAction {
+	return stateAction{ID: a.id, Name: a.name, IntegrationID: a.integrationID, Auth: a.auth, Category: a.category,
+		Secure: a.secure, Version: a.version, Config: a.config, InputSchema: a.input, SuccessSchema: a.output}
+}
+
+// action returns the action a state entry holds; old says it is of
+// format 2.
+func (sa stateAction) action(old bool) action {
+	a := action{id: sa.ID, name: sa.Name, integrationID: sa.IntegrationID, auth: sa.Auth, category: sa.Category,
+		secure: sa.Secure, version: sa.Version, config: cloneConfig(sa.Config), input: sa.InputSchema, output: sa.SuccessSchema}
+	if old {
+		a.version = 1
+		if !a.auth {
+			a.config, a.input, a.output = seedConfig(), seedSchema(), seedSchema()
+		}
+	}
+	return a
 }
 
 // loadState reads the org from path into o, an empty org; a missing file
@@ -72,11 +104,16 @@ func loadState(path string, o *org) (*org, error) {
 	var st stateFile
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
+	dec.UseNumber() // as the API reads schemas, so that they compare alike
 	if err := dec.Decode(&st); err != nil {
 		return nil, fmt.Errorf("load the state: %s: %w", path, err)
 	}
-	if st.Format != stateFormat {
-		return nil, fmt.Errorf("load the state: %s: format %d, want %d", path, st.Format, stateFormat)
+	if st.Format != stateFormat && st.Format != oldStateFormat {
+		return nil, fmt.Errorf("load the state: %s: format %d, want %d (or %d)", path, st.Format, stateFormat, oldStateFormat)
+	}
+	old := st.Format == oldStateFormat
+	if old && st.Drafts != nil {
+		return nil, fmt.Errorf("load the state: %s: format %d has no drafts", path, oldStateFormat)
 	}
 	o.nextID = st.NextID
 	var errs []error
@@ -112,12 +149,35 @@ func loadState(path string, o *org) (*org, error) {
 		o.credentials = append(o.credentials, &credential{id: sc.ID, name: sc.Name, typ: sc.Type, seq: sc.Seq,
 			created: sc.CreatedDate, modified: sc.ModifiedDate, sum: sc.FieldsSHA256})
 	}
+	integrationIDs := map[string]bool{}
+	for _, i := range o.integrations {
+		integrationIDs[i.id] = true
+	}
 	for _, a := range st.Actions {
 		id("action", a.ID)
-		if !seen[a.IntegrationID] {
+		if !integrationIDs[a.IntegrationID] {
 			errs = append(errs, fmt.Errorf("action %s: unknown integration %q", a.ID, a.IntegrationID))
 		}
-		o.actions = append(o.actions, action{id: a.ID, name: a.Name, integrationID: a.IntegrationID, auth: a.Auth})
+		o.actions = append(o.actions, a.action(old))
+	}
+	drafts := map[string]bool{}
+	for _, a := range st.Drafts {
+		if a.ID == "" || drafts[a.ID] {
+			errs = append(errs, fmt.Errorf("draft id %q is empty or not unique", a.ID))
+		}
+		drafts[a.ID] = true
+		if !integrationIDs[a.IntegrationID] {
+			errs = append(errs, fmt.Errorf("draft %s: unknown integration %q", a.ID, a.IntegrationID))
+		}
+		if a.Auth {
+			errs = append(errs, fmt.Errorf("draft %s: a draft is never an auth action", a.ID))
+		}
+		o.drafts = append(o.drafts, a.action(false))
+	}
+	for _, a := range append(slices.Clone(o.actions), o.drafts...) {
+		if a.version < 1 || !a.auth && (a.config == nil || a.input == nil || a.output == nil) {
+			errs = append(errs, fmt.Errorf("action %s: a version of at least 1, and a config and a contract, are required", a.id))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("load the state: %s: %w", path, err)
@@ -133,7 +193,7 @@ func (s *Server) save() error {
 	}
 	o := s.org
 	st := stateFile{Format: stateFormat, NextID: o.nextID,
-		Integrations: []stateIntegration{}, Credentials: []stateCredential{}, Actions: []stateAction{}}
+		Integrations: []stateIntegration{}, Credentials: []stateCredential{}, Actions: []stateAction{}, Drafts: []stateAction{}}
 	for _, i := range o.integrations {
 		c := i.config
 		st.Integrations = append(st.Integrations, stateIntegration{ID: i.id, TypeID: i.typeID, IntendedState: i.state,
@@ -145,7 +205,10 @@ func (s *Server) save() error {
 			CreatedDate: c.created, ModifiedDate: c.modified, FieldsSHA256: c.sum})
 	}
 	for _, a := range o.actions {
-		st.Actions = append(st.Actions, stateAction{ID: a.id, Name: a.name, IntegrationID: a.integrationID, Auth: a.auth})
+		st.Actions = append(st.Actions, a.state())
+	}
+	for _, a := range o.drafts {
+		st.Drafts = append(st.Drafts, a.state())
 	}
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

@@ -161,13 +161,135 @@ type ErrorBody struct {
 	Status  int    `json:"status"`
 }
 
-// Action is the SDK's Models.Action (index.d.ts): a data action, or an
-// auth action an integration made for itself.
+// Action is the SDK's Models.Action (index.d.ts): a published data
+// action, a draft, or an auth action an integration made for itself.
+// Config is there only with includeConfig=true and Contract only with
+// expand=contract, except in the answers about one draft, which always
+// carry both. An auth action has neither.
 type Action struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	IntegrationID string `json:"integrationId"`
-	SelfURI       string `json:"selfUri,omitempty"`
+	ID            string          `json:"id"`
+	Name          string          `json:"name"`
+	IntegrationID string          `json:"integrationId"`
+	Category      string          `json:"category,omitempty"`
+	Contract      *ActionContract `json:"contract,omitempty"`
+	Version       int             `json:"version,omitempty"`
+	Secure        bool            `json:"secure"`
+	Config        *ActionConfig   `json:"config,omitempty"`
+	SelfURI       string          `json:"selfUri,omitempty"`
+}
+
+// ActionConfig is the SDK's Models.ActionConfig (index.d.ts): how the
+// action calls its service. The *Uri fields of the SDK's RequestConfig
+// and ResponseConfig are not declared, so a body naming them is refused.
+type ActionConfig struct {
+	// TimeoutSeconds is the call's timeout; 0 means the default, 30.
+	TimeoutSeconds int             `json:"timeoutSeconds,omitempty"`
+	Request        *RequestConfig  `json:"request,omitempty"`
+	Response       *ResponseConfig `json:"response,omitempty"`
+}
+
+// RequestConfig is the SDK's Models.RequestConfig (index.d.ts). The
+// templates are Velocity, of which the emulator runs a subset
+// (execute.go).
+type RequestConfig struct {
+	RequestURLTemplate string            `json:"requestUrlTemplate,omitempty"`
+	RequestTemplate    string            `json:"requestTemplate,omitempty"`
+	RequestType        string            `json:"requestType,omitempty"`
+	Headers            map[string]string `json:"headers,omitempty"`
+}
+
+// ResponseConfig is the SDK's Models.ResponseConfig (index.d.ts).
+// TranslationMap maps a name to a JSONPath into the service's answer;
+// TranslationMapDefaults holds, as JSON literals in strings, the value of
+// a name whose path finds nothing.
+type ResponseConfig struct {
+	TranslationMap         map[string]string `json:"translationMap,omitempty"`
+	TranslationMapDefaults map[string]string `json:"translationMapDefaults,omitempty"`
+	SuccessTemplate        string            `json:"successTemplate,omitempty"`
+}
+
+// ActionContract is the SDK's Models.ActionContract (index.d.ts), as an
+// answer carries it. The schemas (JsonSchemaDocument) are kept as generic
+// JSON.
+type ActionContract struct {
+	Output *ActionOutput `json:"output,omitempty"`
+	Input  *ActionInput  `json:"input,omitempty"`
+}
+
+// ActionInput is the SDK's Models.ActionInput (index.d.ts).
+type ActionInput struct {
+	InputSchema map[string]any `json:"inputSchema,omitempty"`
+}
+
+// ActionOutput is the SDK's Models.ActionOutput (index.d.ts).
+type ActionOutput struct {
+	SuccessSchema map[string]any `json:"successSchema,omitempty"`
+}
+
+// PostActionInput is the SDK's Models.PostActionInput (index.d.ts), the
+// body of POST /api/v2/integrations/actions/drafts: all but Secure
+// required (the pointers tell a missing field).
+type PostActionInput struct {
+	Category      string               `json:"category"`
+	Name          string               `json:"name"`
+	IntegrationID string               `json:"integrationId"`
+	Config        *ActionConfig        `json:"config"`
+	Contract      *ActionContractInput `json:"contract"`
+	Secure        bool                 `json:"secure,omitempty"`
+}
+
+// ActionContractInput is the SDK's Models.ActionContractInput
+// (index.d.ts): both fields required.
+type ActionContractInput struct {
+	Input  *PostInputContract  `json:"input"`
+	Output *PostOutputContract `json:"output"`
+}
+
+// PostInputContract is the SDK's Models.PostInputContract (index.d.ts).
+type PostInputContract struct {
+	InputSchema map[string]any `json:"inputSchema"`
+}
+
+// PostOutputContract is the SDK's Models.PostOutputContract (index.d.ts).
+type PostOutputContract struct {
+	SuccessSchema map[string]any `json:"successSchema"`
+}
+
+// UpdateDraftInput is the SDK's Models.UpdateDraftInput (index.d.ts), the
+// body of PATCH /api/v2/integrations/actions/{actionId}/draft: only
+// Version is required; a field left out is kept.
+type UpdateDraftInput struct {
+	Category *string              `json:"category,omitempty"`
+	Name     *string              `json:"name,omitempty"`
+	Config   *ActionConfig        `json:"config,omitempty"`
+	Contract *ActionContractInput `json:"contract,omitempty"`
+	Secure   *bool                `json:"secure,omitempty"`
+	Version  *int                 `json:"version"`
+}
+
+// PublishDraftInput is the SDK's Models.PublishDraftInput (index.d.ts).
+type PublishDraftInput struct {
+	Version *int `json:"version"`
+}
+
+// TestExecutionResult is the SDK's Models.TestExecutionResult
+// (index.d.ts), the answer of the two test endpoints: a failed execution
+// is still a 200, with Success false and the failing step's Error.
+type TestExecutionResult struct {
+	Operations  []TestExecutionOperationResult `json:"operations"`
+	Error       *ErrorBody                     `json:"error,omitempty"`
+	FinalResult any                            `json:"finalResult,omitempty"`
+	Success     bool                           `json:"success"`
+}
+
+// TestExecutionOperationResult is the SDK's
+// Models.TestExecutionOperationResult (index.d.ts): one step.
+type TestExecutionOperationResult struct {
+	Step    int        `json:"step"`
+	Name    string     `json:"name"`
+	Success bool       `json:"success"`
+	Result  any        `json:"result,omitempty"`
+	Error   *ErrorBody `json:"error,omitempty"`
 }
 
 // EntityListing is the page shape the SDK's *EntityListing models share
@@ -196,5 +318,6 @@ type IntegrationEntityListing = EntityListing[Integration]
 type IntegrationTypeEntityListing = EntityListing[IntegrationType]
 
 // ActionEntityListing is the SDK's Models.ActionEntityListing
-// (index.d.ts), the answer of GET /api/v2/integrations/actions.
+// (index.d.ts), the answer of GET /api/v2/integrations/actions and of
+// GET /api/v2/integrations/actions/drafts.
 type ActionEntityListing = EntityListing[Action]
