@@ -67,8 +67,8 @@ type fixture struct {
 }
 
 var (
-	topKeys    = []string{"active", "credentials", "formerNames", "name", "notes", "type"}
-	topKeysWeb = []string{"active", "credentials", "formerNames", "mtls", "name", "notes", "type"}
+	topKeys    = []string{"actions", "active", "credentials", "formerNames", "name", "notes", "type"}
+	topKeysWeb = []string{"actions", "active", "credentials", "formerNames", "mtls", "name", "notes", "type"}
 )
 
 var fixtures = []fixture{
@@ -445,7 +445,7 @@ func invalidCases(t *testing.T) []invalidCase {
 		{name: "aws-lambda/missing-name-and-type", fix: "aws-lambda", edits: []edit{del("/name"), del("/type")},
 			want: []schema.Violation{missing("", "name"), missing("", "type")}},
 		{name: "aws-lambda/unknown-key-escaped", fix: "aws-lambda", edits: []edit{set("/x~1y~0z", "escaped-key-value")},
-			want: []schema.Violation{{Path: "/x~1y~0z", At: "/x~1y~0z", Message: `unknown key "x/y~z"; allowed here: active, credentials, formerNames, name, notes, type`}}},
+			want: []schema.Violation{{Path: "/x~1y~0z", At: "/x~1y~0z", Message: `unknown key "x/y~z"; allowed here: actions, active, credentials, formerNames, name, notes, type`}}},
 		{name: "aws-lambda/missing-key-under-escaped-parent", fix: "aws-lambda", edits: []edit{del("/credentials/roleArn"), set("/credentials/a~1b", "escaped-key-value")},
 			want: []schema.Violation{
 				unknown("/credentials/a~1b", []string{"roleArn"}),

@@ -65,6 +65,8 @@ type fileLoader struct {
 	schemas *schema.Set
 	dec     *decrypter
 	vals    *values // the environment's, shared by every worker; read only
+	// imported are the export files the last file interpreted imports.
+	imported map[int]imported
 }
 
 // load reads, decrypts and validates the file rel.
@@ -88,6 +90,7 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 			s, problems = nil, spec.Problems{{File: rel, Message: fmt.Sprintf("internal error while loading this file (%T); please report it", r)}}
 		}
 	}()
+	l.imported = nil
 	sum := sha256.Sum256(data)
 	ov := l.readOverlay(rel)
 	if l.opts.Env != nil {
@@ -106,7 +109,7 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 			return s, nil
 		}
 		defer func() {
-			if s != nil {
+			if s != nil && len(l.imported) == 0 {
 				l.opts.Cache.put(rel, sum, s)
 			}
 		}()
@@ -117,6 +120,15 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 	}
 	s, found = l.interpret(rel, root, data, ov)
 	if s != nil {
+		if len(l.imported) > 0 {
+			// The export files are part of the spec: a saved plan is stale
+			// when one changes, and the cache, keyed by the file alone,
+			// must not serve it.
+			sum = importsDigest(sum, l.imported)
+			digest = "sha256:" + hex.EncodeToString(sum[:])
+			s.File, s.Digest = rel, digest
+			return s, nil
+		}
 		s.File, s.Digest = rel, digest
 	}
 	return s, in(rel, found)
@@ -188,6 +200,11 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov over
 		}
 	}
 	at := func(ptr, msg string) problemAt { return ly.at(l.vals, ptr, msg) }
+	files, found := l.imports(rel, doc, at)
+	l.imported = files
+	if len(found) > 0 {
+		return nil, found
+	}
 
 	t, isString := doc["type"].(string)
 	switch _, known := spec.LookupVendor(t); {
@@ -221,6 +238,10 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov over
 	if more > 0 {
 		problems = append(problems, problemAt{pos: pos(root), msg: fmt.Sprintf("and %d more problems of the schema in this file, not listed", more)})
 	}
+	if len(problems) == 0 {
+		problems = append(problems, checkActions(doc, at)...)
+	}
+	inImport(problems, root, files)
 	switch {
 	case l.opts.AllowPlaintext:
 	case l.opts.Env != nil:
@@ -232,7 +253,9 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov over
 		return nil, redact(problems, doc, ann.Secrets)
 	}
 	l.schemas.ApplyDefaults(t, doc)
-	return build(t, doc, ann.Secrets, root), nil
+	s := build(t, doc, ann.Secrets, root)
+	buildActions(s, doc, root, files)
+	return s, nil
 }
 
 // plaintextSecrets returns a problem for each secret value that is not

@@ -16,11 +16,14 @@ type Spec struct {
 	MTLS string
 	// Credential is nil when the spec has no credentials block.
 	Credential *Credential
+	// Actions are the integration's data actions, in the file's order;
+	// names are unique (compared as names are).
+	Actions []Action
 	// Digest is the SHA-256 of the file on disk ("sha256:" and hex), which
 	// a saved plan records to tell whether the file changed since.
 	Digest string
 	// Pos says where keys are in the file on disk, keyed by JSON pointer
-	// ("" for the document, "/name", "/type", "/credentials", ...), for the
+	// ("" for the document, "/name", "/type", "/credentials", "/actions/0/contract", ...), for the
 	// problems found after loading (limits, conflicts with the org).
 	Pos map[string]Position
 }
