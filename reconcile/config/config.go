@@ -35,6 +35,9 @@ type Config struct {
 	Specs  string
 	Target Target
 	Prune  bool
+	// Test runs each changed data action's test cases against its draft
+	// before publishing it, as --test does: for the daemon.
+	Test bool
 	// Owner scopes ownership: the mark of the integrations this
 	// deployment creates, and the only ones it may prune.
 	Owner string
@@ -112,6 +115,7 @@ type raw struct {
 	Specs              string                    `yaml:"specs"`
 	FingerprintKeyFile string                    `yaml:"fingerprintKeyFile"`
 	Prune              bool                      `yaml:"prune"`
+	Test               bool                      `yaml:"test"`
 	Owner              string                    `yaml:"owner"`
 	Target             *rawTarget                `yaml:"target"`
 	Environments       map[string]rawEnvironment `yaml:"environments"`
@@ -196,7 +200,7 @@ func resolve(dir, file string, r raw, found bool) (*Config, error) {
 		}
 		return filepath.Join(dir, p)
 	}
-	c := &Config{Found: found, File: file, Specs: rel(r.Specs), Prune: r.Prune, FingerprintKeyFile: rel(r.FingerprintKeyFile), Owner: DefaultOwner}
+	c := &Config{Found: found, File: file, Specs: rel(r.Specs), Prune: r.Prune, Test: r.Test, FingerprintKeyFile: rel(r.FingerprintKeyFile), Owner: DefaultOwner}
 	if r.Owner != "" {
 		if !ownerRE.MatchString(r.Owner) {
 			return nil, spec.Problem{File: file, Path: "/owner", Message: fmt.Sprintf("owner %q must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", r.Owner)}

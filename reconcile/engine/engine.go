@@ -89,6 +89,9 @@ func (e *Engine) Reconcile(ctx context.Context, dryRun bool) (r render.Report) {
 			return r
 		}
 	}
+	if sc, ok := o.(scoper); ok {
+		sc.Scope(specs)
+	}
 	state, err := o.Observe(ctx)
 	if err != nil {
 		r.Err = err
@@ -128,6 +131,12 @@ func (e *Engine) Reconcile(ctx context.Context, dryRun bool) (r render.Report) {
 // requestCounter is an org that counts the API requests it sends.
 type requestCounter interface {
 	Requests() map[string]int // by "METHOD CODE"
+}
+
+// scoper is an org that observes more of the integrations that declare
+// data actions (Genesys: their actions' contracts) when told which.
+type scoper interface {
+	Scope(specs []*spec.Spec)
 }
 
 // offerer is an org that may lack some vendors' integration types, or

@@ -31,6 +31,9 @@ type Integration struct {
 	// Actions counts the integration's data actions, which break when its
 	// credential type changes.
 	Actions int
+	// DataActions are the integration's published data actions, in the
+	// org's order (Genesys' own auth actions left out).
+	DataActions []Action
 	// Pending says reconcile created the integration but was interrupted
 	// before configuring it (its name, notes and mark are not set yet, so
 	// its owner is unknown).
@@ -45,6 +48,21 @@ type Credential struct {
 	// Fingerprint is the one stored with the credential when reconcile set
 	// it; empty when something else set it.
 	Fingerprint string
+}
+
+// Action is a published data action as the org holds it.
+type Action struct {
+	ID       string
+	Name     string
+	Category string
+	Secure   bool
+	Version  int
+	// Config is the action's configuration as the API has it; Contract
+	// its contract ({input: {inputSchema}, output: {successSchema}}).
+	// Either is nil when the org was not asked for it (Genesys lists
+	// actions without their contract: it is read only for the actions
+	// reconcile has no record of).
+	Config, Contract map[string]any
 }
 
 // State is everything observed of an org.
@@ -68,6 +86,35 @@ type Record struct {
 	Active     bool              `json:"active"`
 	MTLS       string            `json:"mtls,omitempty"`
 	Credential *RecordCredential `json:"credential,omitempty"`
+	// Actions are the data actions reconcile published on the
+	// integration, as it published them: the ones it owns.
+	Actions []RecordAction `json:"actions,omitempty"`
+}
+
+// RecordAction is a data action as reconcile last published it.
+type RecordAction struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Config and Contract are the spec's digests (spec.Action's
+	// ConfigDigest and ContractDigest) of what was published.
+	Config   string `json:"config"`
+	Contract string `json:"contract"`
+	// Version is the published version reconcile made: while the org's is
+	// the same, the action is as the digests say.
+	Version int `json:"version"`
+}
+
+// RecordedAction returns the record of the action id, or nil.
+func (r *Record) RecordedAction(id string) *RecordAction {
+	if r == nil {
+		return nil
+	}
+	for i := range r.Actions {
+		if r.Actions[i].ID == id {
+			return &r.Actions[i]
+		}
+	}
+	return nil
 }
 
 // RecordCredential is the credential as reconcile last set it.

@@ -59,8 +59,13 @@ type Change struct {
 	// leaves: this deployment's owner.
 	Owner string
 	// Record is what the org records of the integration once the change
-	// is applied; nil for a delete.
+	// is applied; nil for a delete. Its Actions are the data actions that
+	// stay as they are: the target adds those it publishes.
 	Record *org.Record
+	// DataActions are the changes to the integration's data actions,
+	// applied after Actions: creates, updates and replaces in the spec's
+	// order, then deletes.
+	DataActions []ActionChange
 }
 
 // Has says whether c includes action a.
@@ -74,6 +79,10 @@ type Plan struct {
 	// names, sorted by name; with prune, each also has a delete. They are
 	// not changes.
 	Orphans []org.Integration
+	// OrphanActions are the data actions reconcile published that no
+	// spec names any more, on integrations specs still name; with prune,
+	// each also has a delete.
+	OrphanActions []OrphanAction
 	// InSync counts the specs that need no change.
 	InSync int
 }
@@ -112,6 +121,12 @@ type Options struct {
 	// Targets, when not empty, limits the plan to the specs (and orphans)
 	// of these names, compared case-insensitively.
 	Targets []string
+	// AllowActionReplace lets a data action whose contract or secure
+	// changed be replaced by a new one (a new id).
+	AllowActionReplace bool
+	// Test has each data action that is created, updated or replaced
+	// tested against its draft, and published only if its cases pass.
+	Test bool
 }
 
 func (o Options) owner() string { return cmp.Or(o.Owner, DefaultOwner) }
@@ -200,7 +215,9 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 				problems = append(problems, s.At("/name", "name %q is already used in the org by integration %s of type %s; rename one, or delete that one (with --prune if reconcile created it)", s.Name, other.ID, other.Type))
 				continue
 			}
-			changes = append(changes, create(s, owner))
+			c := create(s, owner)
+			c.dataActions(s, nil, nil, opts)
+			changes = append(changes, c)
 		case 1:
 			if renamed[s] != nil {
 				if other := nameTaken(byName[spec.NameKey(s.Name)], deleted); other != nil {
@@ -213,10 +230,21 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 				problems = append(problems, *err)
 				continue
 			}
-			if len(c.Actions) == 0 {
+			rec := matches[0].Applied
+			if matches[0].Pending {
+				rec = nil
+			}
+			kept, orphans, ps := c.dataActions(s, matches[0], rec, opts)
+			problems = append(problems, ps...)
+			p.OrphanActions = append(p.OrphanActions, orphans...)
+			if len(c.Actions) == 0 && len(c.DataActions) == 0 {
 				p.InSync++
 				continue
 			}
+			if c.Record == nil {
+				c.Record = record(s)
+			}
+			c.Record.Actions = kept
 			changes = append(changes, c)
 		default:
 			ids := make([]string, len(matches))
@@ -237,6 +265,7 @@ func Build(specs []*spec.Spec, state org.State, opts Options) (Plan, error) {
 		return Plan{}, err
 	}
 	p.Changes = append(deletes, changes...)
+	sortOrphanActions(p.OrphanActions)
 	return p, nil
 }
 

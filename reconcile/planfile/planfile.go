@@ -59,12 +59,15 @@ type Options struct {
 	AllowDeleteWithActions    bool     `json:"allowDeleteWithActions"`
 	Owner                     string   `json:"owner"`
 	Targets                   []string `json:"targets"`
+	AllowActionReplace        bool     `json:"allowActionReplace,omitempty"`
+	Test                      bool     `json:"test,omitempty"`
 }
 
 // PlanOptions returns o as the planner takes them.
 func (o Options) PlanOptions() plan.Options {
 	return plan.Options{Prune: o.Prune, AllowCredentialTypeChange: o.AllowCredentialTypeChange,
-		AllowDeleteWithActions: o.AllowDeleteWithActions, Owner: o.Owner, Targets: o.Targets}
+		AllowDeleteWithActions: o.AllowDeleteWithActions, Owner: o.Owner, Targets: o.Targets,
+		AllowActionReplace: o.AllowActionReplace, Test: o.Test}
 }
 
 // New returns the saved plan of r, computed from specs and state with opts
@@ -72,7 +75,8 @@ func (o Options) PlanOptions() plan.Options {
 func New(r render.Report, specs []*spec.Spec, state org.State, target string, opts plan.Options) File {
 	f := File{JSONReport: render.Object(r), Saved: Saved{FormatVersion: FormatVersion, Env: r.Env, Target: target,
 		Options: Options{Prune: opts.Prune, AllowCredentialTypeChange: opts.AllowCredentialTypeChange,
-			AllowDeleteWithActions: opts.AllowDeleteWithActions, Owner: opts.Owner, Targets: append([]string{}, opts.Targets...)},
+			AllowDeleteWithActions: opts.AllowDeleteWithActions, Owner: opts.Owner, Targets: append([]string{}, opts.Targets...),
+			AllowActionReplace: opts.AllowActionReplace, Test: opts.Test},
 		Specs: specDigests(specs), Org: orgDigests(state)}}
 	return f
 }

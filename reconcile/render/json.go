@@ -41,14 +41,30 @@ type JSONChange struct {
 	After     map[string]any `json:"after"`
 	Sensitive []string       `json:"sensitive"`
 	Drift     bool           `json:"drift"`
-	Result    apply.Status   `json:"result,omitempty"`
+	// DataActions are the changes to the integration's data actions.
+	DataActions []JSONDataAction `json:"dataActions"`
+	Result      apply.Status     `json:"result,omitempty"`
 }
 
-// JSONOrphan is an integration this deployment owns that no spec names.
+// JSONDataAction is one data action's change.
+type JSONDataAction struct {
+	Name   string        `json:"name"`
+	Change plan.ActionOp `json:"change"` // create, update, replace or delete
+	ID     string        `json:"id"`     // the published action's; empty for a create
+	Why    string        `json:"why"`
+	Drift  bool          `json:"drift"`
+	Test   bool          `json:"test"` // its cases run against the draft before it is published
+}
+
+// JSONOrphan is an integration this deployment owns that no spec names,
+// or a data action reconcile published that its spec no longer names.
 type JSONOrphan struct {
+	Kind string `json:"kind"` // "integration" or "action"
 	Name string `json:"name"`
 	Type string `json:"type"`
 	ID   string `json:"id"`
+	// Integration is the name of an action's integration.
+	Integration string `json:"integration,omitempty"`
 }
 
 // JSONSummary counts each action.
@@ -59,6 +75,16 @@ type JSONSummary struct {
 	Activate    int `json:"activate"`
 	Deactivate  int `json:"deactivate"`
 	Delete      int `json:"delete"`
+	// DataActions counts the data action changes.
+	DataActions JSONActionSummary `json:"dataActions"`
+}
+
+// JSONActionSummary counts each data action change.
+type JSONActionSummary struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Replace int `json:"replace"`
+	Delete  int `json:"delete"`
 }
 
 // Object is r as the JSON object JSON prints. When no plan could be made,
@@ -77,10 +103,14 @@ func Object(r Report) JSONReport {
 			out.Interrupted = res.Interrupted != nil
 		}
 		for _, o := range r.Plan.Orphans {
-			out.Orphans = append(out.Orphans, JSONOrphan{Name: o.Name, Type: o.Type, ID: o.ID})
+			out.Orphans = append(out.Orphans, JSONOrphan{Kind: "integration", Name: o.Name, Type: o.Type, ID: o.ID})
 		}
-		s := r.Plan.Summary()
-		out.Summary = JSONSummary{s[plan.Create], s[plan.Configure], s[plan.Credentials], s[plan.Activate], s[plan.Deactivate], s[plan.Delete]}
+		for _, o := range r.Plan.OrphanActions {
+			out.Orphans = append(out.Orphans, JSONOrphan{Kind: "action", Name: o.Name, Type: o.Type, ID: o.ID, Integration: o.Integration})
+		}
+		s, as := r.Plan.Summary(), r.Plan.ActionSummary()
+		out.Summary = JSONSummary{s[plan.Create], s[plan.Configure], s[plan.Credentials], s[plan.Activate], s[plan.Deactivate], s[plan.Delete],
+			JSONActionSummary{as[plan.ActionCreate], as[plan.ActionUpdate], as[plan.ActionReplace], as[plan.ActionDelete]}}
 	}
 	out.Cancelled = r.Cancelled
 	out.Errors = problems(r.Err)
@@ -91,8 +121,16 @@ func Object(r Report) JSONReport {
 func Changes(p plan.Plan) []JSONChange {
 	out := []JSONChange{}
 	for _, c := range p.Changes {
-		out = append(out, JSONChange{Name: c.Name, Type: c.Type, File: c.File, ID: c.ID, Actions: c.Actions,
-			Before: orEmpty(c.Before), After: orEmpty(c.After), Sensitive: append([]string{}, c.Sensitive...), Drift: c.Drift})
+		jc := JSONChange{Name: c.Name, Type: c.Type, File: c.File, ID: c.ID, Actions: c.Actions,
+			Before: orEmpty(c.Before), After: orEmpty(c.After), Sensitive: append([]string{}, c.Sensitive...), Drift: c.Drift,
+			DataActions: []JSONDataAction{}}
+		for _, a := range c.DataActions {
+			jc.DataActions = append(jc.DataActions, JSONDataAction{Name: a.Name, Change: a.Op, ID: a.ID, Why: a.Why, Drift: a.Drift, Test: a.Test})
+		}
+		if jc.Actions == nil {
+			jc.Actions = []plan.Action{}
+		}
+		out = append(out, jc)
 	}
 	return out
 }

@@ -66,9 +66,9 @@ func TestJSONWithApplyFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"formatVersion":1,"dryRun":false,"changes":[` +
-		`{"name":"Old","type":"aws-lambda","file":"","id":"1","actions":["delete"],"before":{"active":true,"name":"Old"},"after":{},"sensitive":[],"drift":false,"result":"applied"},` +
-		`{"name":"Z","type":"zendesk","file":"z/z.yaml","id":"2","actions":["configure","credentials","deactivate"],"before":{"active":true,"notes":"a"},"after":{"active":false,"notes":"b"},"sensitive":["credentials.apiToken"],"drift":true,"result":"failed"}],` +
-		`"orphans":[{"name":"Old","type":"aws-lambda","id":"1"}],"summary":{"create":0,"configure":1,"credentials":1,"activate":0,"deactivate":1,"delete":1},"errors":[{"file":"z/z.yaml","line":0,"column":0,"path":"","message":"Z (zendesk): configure, credentials, deactivate: HTTP 400: bad"}]}` + "\n"
+		`{"name":"Old","type":"aws-lambda","file":"","id":"1","actions":["delete"],"before":{"active":true,"name":"Old"},"after":{},"sensitive":[],"drift":false,"dataActions":[],"result":"applied"},` +
+		`{"name":"Z","type":"zendesk","file":"z/z.yaml","id":"2","actions":["configure","credentials","deactivate"],"before":{"active":true,"notes":"a"},"after":{"active":false,"notes":"b"},"sensitive":["credentials.apiToken"],"drift":true,"dataActions":[],"result":"failed"}],` +
+		`"orphans":[{"kind":"integration","name":"Old","type":"aws-lambda","id":"1"}],"summary":{"create":0,"configure":1,"credentials":1,"activate":0,"deactivate":1,"delete":1,"dataActions":{"create":0,"update":0,"replace":0,"delete":0}},"errors":[{"file":"z/z.yaml","line":0,"column":0,"path":"","message":"Z (zendesk): configure, credentials, deactivate: HTTP 400: bad"}]}` + "\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("JSON (-want +got):\n%s", diff)
 	}
@@ -78,7 +78,7 @@ func TestJSONWithProblemsHasNoChanges(t *testing.T) {
 	ps := spec.Problems{{File: "a.yaml", Line: 3, Column: 5, Path: "/name", Message: "m"}}
 	var b bytes.Buffer
 	render.JSON(&b, render.Report{DryRun: true, Err: ps})
-	want := `{"formatVersion":1,"dryRun":true,"changes":[],"orphans":[],"summary":{"create":0,"configure":0,"credentials":0,"activate":0,"deactivate":0,"delete":0},"errors":[{"file":"a.yaml","line":3,"column":5,"path":"/name","message":"m"}]}` + "\n"
+	want := `{"formatVersion":1,"dryRun":true,"changes":[],"orphans":[],"summary":{"create":0,"configure":0,"credentials":0,"activate":0,"deactivate":0,"delete":0,"dataActions":{"create":0,"update":0,"replace":0,"delete":0}},"errors":[{"file":"a.yaml","line":3,"column":5,"path":"/name","message":"m"}]}` + "\n"
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("JSON (-want +got):\n%s", diff)
 	}

@@ -44,13 +44,19 @@ func Plan(w io.Writer, p plan.Plan, dir string, dryRun bool) {
 			}
 			fmt.Fprintln(w)
 		}
+		for _, a := range c.DataActions {
+			dataAction(w, a)
+		}
 		fmt.Fprintln(w)
 	}
-	if len(p.Orphans) > 0 {
+	if len(p.Orphans) > 0 || len(p.OrphanActions) > 0 {
 		Orphans(w, p)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "Plan: %s.\n", summary(p.Summary()))
+	if as := p.ActionSummary(); as[plan.ActionCreate]+as[plan.ActionUpdate]+as[plan.ActionReplace]+as[plan.ActionDelete] > 0 {
+		fmt.Fprintf(w, "Data actions: %d create, %d update, %d replace, %d delete.\n", as[plan.ActionCreate], as[plan.ActionUpdate], as[plan.ActionReplace], as[plan.ActionDelete])
+	}
 	if dryRun {
 		fmt.Fprintln(w, "This was a dry run: nothing was written.")
 	}
@@ -64,6 +70,35 @@ func Orphans(w io.Writer, p plan.Plan) {
 		}
 		fmt.Fprintf(w, "  ! %s (%s): no spec names it; --prune deletes it\n", Printable(o.Name), Printable(o.Type))
 	}
+	for i, o := range p.OrphanActions {
+		if i == 0 && p.Empty() && len(p.Orphans) == 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "  ! data action %s of %s (%s): its spec no longer names it; --prune deletes it\n", Printable(o.Name), Printable(o.Integration), Printable(o.Type))
+	}
+}
+
+// actionSymbols mark each data action op, in the style of terraform plan.
+var actionSymbols = map[plan.ActionOp]string{
+	plan.ActionCreate: "+", plan.ActionUpdate: "~", plan.ActionReplace: "-/+", plan.ActionDelete: "-",
+}
+
+// dataAction prints one data action's change; a replace loudly.
+func dataAction(w io.Writer, a plan.ActionChange) {
+	fmt.Fprintf(w, "      %s action %q: %s", actionSymbols[a.Op], Printable(a.Name), a.Op)
+	if a.Why != "" {
+		fmt.Fprintf(w, ": %s", Printable(a.Why))
+	}
+	if a.ID != "" {
+		fmt.Fprintf(w, " (id %s)", a.ID)
+	}
+	if a.Drift {
+		fmt.Fprint(w, " (changed outside reconcile)")
+	}
+	if a.Test {
+		fmt.Fprint(w, " [tested before publish]")
+	}
+	fmt.Fprintln(w)
 }
 
 func summary(counts map[plan.Action]int) string {
@@ -76,9 +111,12 @@ func summary(counts map[plan.Action]int) string {
 
 // Applied prints one line for a change carried out.
 func Applied(w io.Writer, c plan.Change, err error) {
-	acts := make([]string, len(c.Actions))
-	for i, a := range c.Actions {
-		acts[i] = string(a)
+	acts := make([]string, 0, len(c.Actions)+len(c.DataActions))
+	for _, a := range c.Actions {
+		acts = append(acts, string(a))
+	}
+	for _, a := range c.DataActions {
+		acts = append(acts, fmt.Sprintf("%s action %q", a.Op, Printable(a.Name)))
 	}
 	if err != nil {
 		fmt.Fprintf(w, "failed:  %s (%s): %s\n", Printable(c.Name), Printable(c.Type), strings.Join(acts, ", "))

@@ -48,10 +48,29 @@ type integration struct {
 	Credential *credential `json:"credential,omitempty"`
 	// Applied is reconcile's record of what it last applied (org.Record).
 	Applied *org.Record `json:"applied,omitempty"`
-	// Actions counts data actions, which only people add (by editing the
-	// file); reconcile refuses to change the credential type under them.
+	// Actions counts data actions people add by editing the file, beside
+	// DataActions; reconcile refuses to change the credential type under
+	// either.
 	Actions int `json:"actions,omitempty"`
+	// DataActions are the published data actions.
+	DataActions []action `json:"dataActions,omitempty"`
 }
+
+// action is a published data action. The local org keeps no drafts: it
+// publishes at once, and cannot run an action's tests.
+type action struct {
+	ID       string         `json:"id"`
+	Name     string         `json:"name"`
+	Category string         `json:"category"`
+	Secure   bool           `json:"secure,omitempty"`
+	Version  int            `json:"version"`
+	Config   map[string]any `json:"config"`
+	Contract map[string]any `json:"contract"`
+}
+
+// ErrNoTests is returned when a change asks the local org to test a data
+// action: only an org that runs actions can.
+var ErrNoTests = errors.New("the local org cannot run data action tests (--test needs a Genesys Cloud target)")
 
 type credential struct {
 	ID          string `json:"id"`
@@ -138,7 +157,11 @@ func (o *Org) Observe(ctx context.Context) (org.State, error) {
 	var st org.State
 	for _, in := range o.data.Integrations {
 		oi := org.Integration{ID: in.ID, Name: in.Name, Type: in.Type, Notes: in.Notes, Active: in.Active,
-			MTLS: in.MTLS, Owner: in.Owner, Applied: in.Applied, Actions: in.Actions}
+			MTLS: in.MTLS, Owner: in.Owner, Applied: in.Applied, Actions: in.Actions + len(in.DataActions)}
+		for _, a := range in.DataActions {
+			oi.DataActions = append(oi.DataActions, org.Action{ID: a.ID, Name: a.Name, Category: a.Category, Secure: a.Secure,
+				Version: a.Version, Config: a.Config, Contract: a.Contract})
+		}
 		if c := in.Credential; c != nil {
 			oi.Credential = &org.Credential{ID: c.ID, Type: c.Type, Fingerprint: c.Fingerprint}
 		}
@@ -193,14 +216,65 @@ func (o *Org) Apply(ctx context.Context, c plan.Change) error {
 			return fmt.Errorf("unknown action %q", a)
 		}
 	}
+	var published []org.RecordAction
+	if i >= 0 && len(c.DataActions) > 0 {
+		in := &next.Integrations[i]
+		var err error
+		if published, err = dataActions(in, c.DataActions); err != nil {
+			return err
+		}
+	}
 	if i >= 0 && c.Record != nil {
-		next.Integrations[i].Applied = c.Record
+		rec := *c.Record
+		rec.Actions = append(slices.Clone(rec.Actions), published...)
+		next.Integrations[i].Applied = &rec
 	}
 	if err := o.write(next); err != nil {
 		return err
 	}
 	o.data = next
 	return nil
+}
+
+// dataActions applies the data action changes to in, on a copy of its
+// list, and returns the records of the actions it published.
+func dataActions(in *integration, changes []plan.ActionChange) ([]org.RecordAction, error) {
+	list := slices.Clone(in.DataActions)
+	var published []org.RecordAction
+	find := func(id string) int { return slices.IndexFunc(list, func(a action) bool { return a.ID == id }) }
+	for _, ch := range changes {
+		if ch.Test {
+			return nil, ErrNoTests
+		}
+		switch ch.Op {
+		case plan.ActionCreate, plan.ActionReplace:
+			if ch.Op == plan.ActionReplace {
+				if j := find(ch.ID); j >= 0 {
+					list = slices.Delete(list, j, j+1)
+				}
+			}
+			a := action{ID: newID(), Name: ch.Spec.Name, Category: ch.Spec.Category, Secure: ch.Spec.Secure, Version: 1,
+				Config: ch.Spec.Config, Contract: ch.Spec.Contract}
+			list = append(list, a)
+			published = append(published, plan.Published(ch.Spec, a.ID, a.Version))
+		case plan.ActionUpdate:
+			j := find(ch.ID)
+			if j < 0 {
+				return nil, fmt.Errorf("data action %s (%s) is no longer in the org", ch.ID, ch.Name)
+			}
+			a := &list[j]
+			a.Name, a.Category, a.Config, a.Version = ch.Spec.Name, ch.Spec.Category, ch.Spec.Config, a.Version+1
+			published = append(published, plan.Published(ch.Spec, a.ID, a.Version))
+		case plan.ActionDelete:
+			if j := find(ch.ID); j >= 0 {
+				list = slices.Delete(list, j, j+1)
+			}
+		default:
+			return nil, fmt.Errorf("unknown data action change %q", ch.Op)
+		}
+	}
+	in.DataActions = list
+	return published, nil
 }
 
 // write replaces the file atomically (see package atomicfile).
