@@ -61,9 +61,33 @@ func (c *Client) Apply(ctx context.Context, ch plan.Change) error {
 			return fmt.Errorf("%s: %w", a, err)
 		}
 	}
+	if len(ch.DataActions) > 0 {
+		published, err := c.applyActions(ctx, id, ch)
+		if ch.Record != nil {
+			// The record names what was published, even part way, so that
+			// it stays reconcile's.
+			rec := *ch.Record
+			rec.Actions = append(slices.Clone(rec.Actions), published...)
+			ch.Record = &rec
+		}
+		if configured {
+			again := ch
+			again.Actions = nil // the credential is set: write the record alone
+			if werr := c.configure(ctx, id, again, false); werr != nil && err == nil {
+				return fmt.Errorf("record the data actions: %w", werr)
+			}
+			return err
+		}
+		if err != nil {
+			if werr := c.configure(ctx, id, ch, created); werr != nil {
+				err = errors.Join(err, fmt.Errorf("record the data actions: %w", werr))
+			}
+			return err
+		}
+	}
 	if !configured && ch.Record != nil {
 		// name, notes and the mark of a create; the record of a change of
-		// state alone
+		// state alone, or of data actions
 		return c.configure(ctx, id, ch, created)
 	}
 	return nil

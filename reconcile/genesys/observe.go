@@ -32,7 +32,7 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		return err
 	})
 	g.Go(func() (err error) {
-		actions, err = listAll[api.Action](gctx, c.t, "/api/v2/integrations/actions?includeAuthActions=true")
+		actions, err = listAll[api.Action](gctx, c.t, "/api/v2/integrations/actions?includeAuthActions=true&includeConfig=true")
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -49,7 +49,7 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		}
 	}
 	c.configs = map[string]*api.Configuration{}
-	c.relisted, c.existing, c.made = false, nil, nil
+	c.relisted, c.existing, c.made, c.drafts = false, nil, nil, nil
 	st := org.State{Limits: map[string]int{}}
 	for vendor, vf := range c.vendors {
 		if vf.maxInstances > 0 {
@@ -80,6 +80,9 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		}
 		oi.Credential = c.attached(in.ID, vendor, cfg)
 		st.Integrations = append(st.Integrations, oi)
+	}
+	if err := c.dataActions(ctx, &st, actions); err != nil {
+		return org.State{}, fmt.Errorf("observe the org: %w", err)
 	}
 	return st, nil
 }

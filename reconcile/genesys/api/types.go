@@ -125,11 +125,64 @@ type Credential struct {
 	CredentialFields map[string]string `json:"credentialFields,omitempty"`
 }
 
-// Action is the SDK's Action: an entry of GET /api/v2/integrations/actions.
+// Action is the SDK's Action: an entry of GET /api/v2/integrations/actions
+// (with includeConfig=true, its config; a listing never has the contract),
+// or of GET /api/v2/integrations/actions/{actionId}?expand=contract.
 type Action struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	IntegrationID string `json:"integrationId"`
+	ID            string         `json:"id"`
+	Name          string         `json:"name"`
+	IntegrationID string         `json:"integrationId"`
+	Category      string         `json:"category,omitempty"`
+	Secure        bool           `json:"secure,omitempty"`
+	Version       int            `json:"version,omitempty"`
+	Config        map[string]any `json:"config,omitempty"`
+	Contract      map[string]any `json:"contract,omitempty"`
+}
+
+// PostActionInput is the SDK's PostActionInput: the body of POST
+// /api/v2/integrations/actions/drafts.
+type PostActionInput struct {
+	Category      string         `json:"category"`
+	Name          string         `json:"name"`
+	IntegrationID string         `json:"integrationId"`
+	Config        map[string]any `json:"config"`
+	Contract      map[string]any `json:"contract"`
+	Secure        bool           `json:"secure"`
+}
+
+// UpdateDraftInput is the SDK's UpdateDraftInput: the body of PATCH
+// /api/v2/integrations/actions/{actionId}/draft. Contract and Secure are
+// sent only to a draft with no published action (a published contract
+// cannot change).
+type UpdateDraftInput struct {
+	Category string         `json:"category"`
+	Name     string         `json:"name"`
+	Config   map[string]any `json:"config"`
+	Contract map[string]any `json:"contract,omitempty"`
+	Secure   *bool          `json:"secure,omitempty"`
+	Version  int            `json:"version"`
+}
+
+// PublishDraftInput is the SDK's PublishDraftInput.
+type PublishDraftInput struct {
+	Version int `json:"version"`
+}
+
+// TestExecutionResult is the SDK's TestExecutionResult: the answer of
+// POST .../draft/test and .../test.
+type TestExecutionResult struct {
+	Operations  []TestExecutionOperationResult `json:"operations"`
+	Error       *ErrorBody                     `json:"error"`
+	FinalResult any                            `json:"finalResult"`
+	Success     bool                           `json:"success"`
+}
+
+// TestExecutionOperationResult is one step of a test execution.
+type TestExecutionOperationResult struct {
+	Step    int        `json:"step"`
+	Name    string     `json:"name"`
+	Success bool       `json:"success"`
+	Error   *ErrorBody `json:"error"`
 }
 
 // ErrorBody is the SDK's ErrorBody, the API's error answer.
