@@ -126,13 +126,50 @@ type conformanceStep struct {
 	name    string
 	edit    map[string]*string
 	prune   bool
-	secret  string // GENESYS_CLIENT_SECRET, if not the right one
+	flags   []string // more flags
+	secret  string   // GENESYS_CLIENT_SECRET, if not the right one
 	before  func(t *testing.T)
 	want    int
 	wantOut string // in stdout, if set
 }
 
 func text(s string) *string { return &s }
+
+// actionSpec is a web-services spec with two data actions on the order
+// service at url; the first has test cases.
+func actionSpec(url string) string {
+	return `name: Orders
+type: web-services
+actions:
+  - name: Order status
+    category: Orders
+    config:
+      timeoutSeconds: 10
+      request:
+        requestUrlTemplate: "` + url + `/orders/${input.orderId}"
+        requestType: GET
+        headers: {Accept: application/json}
+      response:
+        translationMap: {status: $.order.status}
+        successTemplate: '{"status": ${status}}'
+    contract:
+      input:
+        inputSchema: {type: object, required: [orderId], properties: {orderId: {type: string}}}
+      output:
+        successSchema: {type: object, properties: {status: {type: string}}}
+    tests:
+      - name: a shipped order
+        input: {orderId: A-1}
+        output: {status: shipped}
+  - name: Refund
+    category: Orders
+    config:
+      request: {requestUrlTemplate: "` + url + `/refunds/${input.orderId}", requestType: POST}
+    contract:
+      input: {inputSchema: {type: object, properties: {orderId: {type: string}}}}
+      output: {successSchema: {type: object}}
+`
+}
 
 // scenarioWork writes reconcile.yaml and the encrypted specs under work.
 type scenarioWork struct {
@@ -186,6 +223,7 @@ func (w *scenarioWork) apply(t *testing.T, s conformanceStep) (code int, stdout,
 	if s.prune {
 		args = append(args, "--prune")
 	}
+	args = append(args, s.flags...)
 	var out, errb bytes.Buffer
 	code = run(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()

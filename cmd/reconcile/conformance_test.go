@@ -55,6 +55,8 @@ func TestConformanceScenario(t *testing.T) {
 	direct := httptest.NewServer(emu)
 	defer direct.Close()
 	rec := newRecorder(t, direct.URL)
+	service := orderService()
+	defer service.Close()
 	seedCredentials(t, direct.URL, emu.Token(), 450)
 
 	w, keyFile := newScenarioWork(t, rec.srv.URL)
@@ -79,6 +81,17 @@ func TestConformanceScenario(t *testing.T) {
 			edit: map[string]*string{
 				"genesys-cloud.yaml": w.edited(t, "genesys-cloud.yaml", "notes: the org's own API", "notes: the org's own API, v2"),
 			}},
+		{name: "data actions: create, tested before publish", want: 0, flags: []string{"--test"}, edit: map[string]*string{
+			"actions.yaml": text(actionSpec(service.URL)),
+		}},
+		{name: "data actions: update, tested; replace", want: 0, flags: []string{"--test", "--allow-action-replace"}, edit: map[string]*string{
+			"actions.yaml": text(strings.Replace(strings.Replace(actionSpec(service.URL), "timeoutSeconds: 10", "timeoutSeconds: 20", 1),
+				"properties: {orderId: {type: string}}}}\n      output: {successSchema: {type: object}}", "properties: {orderId: {type: string}, amount: {type: number}}}}\n      output: {successSchema: {type: object}}", 1)),
+		}},
+		{name: "data actions: reconcile test, read-only", want: 0, flags: []string{"test"}, wantOut: "1 of 1 test cases passed."},
+		{name: "data actions: delete with prune", want: 0, prune: true, edit: map[string]*string{
+			"actions.yaml": text(strings.Split(actionSpec(service.URL), "  - name: Refund")[0]),
+		}},
 		{name: "delete one, rename one", want: 0, prune: true, edit: map[string]*string{
 			"web-user-defined.yaml":       nil,
 			"microsoft-dynamics-365.yaml": w.edited(t, "microsoft-dynamics-365.yaml", "name: CRM\n", "name: CRM Online\n"),
@@ -182,7 +195,10 @@ func checkCoverage(t *testing.T, ref *referee, exchanges []exchange) {
 	// reconcile has no need of (it lists the types).
 	for _, name := range []string{"getIntegrationsTypes", "getIntegrationsCredentialsTypes", "postIntegrationsCredentials",
 		"getIntegrationsCredentialsListing", "postIntegrations", "getIntegrations", "getIntegrationConfigCurrent",
-		"putIntegrationConfigCurrent", "patchIntegration", "getIntegrationsActions", "deleteIntegration", "deleteIntegrationsCredential"} {
+		"putIntegrationConfigCurrent", "patchIntegration", "getIntegrationsActions", "deleteIntegration", "deleteIntegrationsCredential",
+		// data actions
+		"postIntegrationsActionsDrafts", "getIntegrationsActionsDrafts", "postIntegrationsActionDraftTest", "postIntegrationsActionDraftPublish",
+		"postIntegrationsActionDraft", "patchIntegrationsActionDraft", "deleteIntegrationsAction", "postIntegrationsActionTest"} {
 		if seen[name] == 0 {
 			t.Errorf("coverage: the scenario never called %s", name)
 		}

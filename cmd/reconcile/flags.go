@@ -25,6 +25,8 @@ type options struct {
 	allowPlaintext            bool
 	allowCredentialTypeChange bool
 	allowDeleteWithActions    bool
+	allowActionReplace        bool
+	test                      bool // test changed data actions before publishing them
 	autoApprove               bool
 	targets                   targetList
 	env                       string // the environment, with environments
@@ -43,7 +45,7 @@ func (t *targetList) Set(v string) error {
 	return nil
 }
 
-var commands = []string{"plan", "apply", "diff", "validate", "init", "new", "edit", "schema", "version", "completion", "import", "doctor"}
+var commands = []string{"plan", "apply", "diff", "validate", "init", "new", "edit", "schema", "version", "completion", "import", "doctor", "test"}
 
 const usageText = `reconcile applies Genesys Cloud data action integrations, kept as sops-encrypted
 YAML specs, to an org: plan, apply, or watch.
@@ -65,6 +67,7 @@ Usage:
   reconcile completion SHELL        print a completion script for bash, zsh or fish
   reconcile import --out DIR        write specs for the org's integrations no spec names yet
   reconcile doctor                  check, read-only, what reconcile relies on in the Genesys org
+  reconcile test [NAME...]          run the data actions' test cases against the published actions, read-only
 
 Examples:
   reconcile --dry-run --detailed-exitcode --output github   # CI on a pull request
@@ -141,7 +144,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 		return fail("usage: reconcile completion bash|zsh|fish")
 	case o.command == "apply" && len(rest) > 1:
 		return fail("usage: reconcile apply [FILE]")
-	case o.command == "apply" && len(rest) == 1 && (o.prune || len(o.targets) > 0 || o.allowCredentialTypeChange || o.allowDeleteWithActions):
+	case o.command == "apply" && len(rest) == 1 && (o.prune || len(o.targets) > 0 || o.allowCredentialTypeChange || o.allowDeleteWithActions || o.allowActionReplace || o.test):
 		return fail("a saved plan fixes --prune, --target and the --allow flags it was made with; make a new plan to change them")
 	case o.command == "init" && len(rest) > 1:
 		return fail("usage: reconcile init [DIR]")
@@ -160,7 +163,7 @@ func parseArgs(args []string, stdout, stderr io.Writer) (*options, error) {
 	case o.allEnvs && o.out != "":
 		return fail("--out saves one environment's plan: use --env NAME")
 	case o.command != "schema" && o.command != "completion" && o.command != "apply" && o.command != "diff" &&
-		o.command != "init" && o.command != "new" && o.command != "edit" && len(rest) > 0:
+		o.command != "init" && o.command != "new" && o.command != "edit" && o.command != "test" && len(rest) > 0:
 		return fail("%s takes no arguments, got %q", o.command, rest)
 	case o.output != "text" && o.output != "json" && o.output != "github":
 		return fail("--output must be text, json or github, not %q", o.output)
@@ -229,6 +232,8 @@ func defineFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&o.allowPlaintext, "allow-plaintext", false, "accept secret values not encrypted by sops (local experiments only)")
 	fs.BoolVar(&o.allowCredentialTypeChange, "allow-credential-type-change", false, "allow changing the credential type of an integration that has data actions")
 	fs.BoolVar(&o.allowDeleteWithActions, "allow-delete-with-actions", false, "with prune: allow deleting an integration that has data actions")
+	fs.BoolVar(&o.allowActionReplace, "allow-action-replace", false, "allow replacing a data action whose contract or secure changed (it gets a new id; flows that use the old one break)")
+	fs.BoolVar(&o.test, "test", false, "run each changed data action's tests against its draft, and publish it only if they pass")
 	fs.BoolVar(&o.autoApprove, "auto-approve", false, "apply without asking, also on a terminal")
 	fs.StringVar(&o.env, "env", "", "the environment (of the configuration's environments) to plan or apply")
 	fs.BoolVar(&o.allEnvs, "all-envs", false, "with plan or validate: every environment in turn")

@@ -203,8 +203,12 @@ func runConfig(ctx context.Context, o *options, cfg *config.Config, log *slog.Lo
 		Specs: specs,
 		Load:  load.Options{AllowPlaintext: o.allowPlaintext, Env: loadEnv(cfg.Env)},
 		Plan: plan.Options{Prune: o.prune || cfg.Prune, AllowCredentialTypeChange: o.allowCredentialTypeChange,
-			AllowDeleteWithActions: o.allowDeleteWithActions, Owner: cfg.Owner, Targets: o.targets},
+			AllowDeleteWithActions: o.allowDeleteWithActions, Owner: cfg.Owner, Targets: o.targets,
+			AllowActionReplace: o.allowActionReplace, Test: o.test || cfg.Test},
 		Log: log,
+	}
+	if eng.Plan.Test && cfg.Target.Genesys == nil && o.command != "validate" && o.command != "import" && o.command != "test" {
+		return fail(errors.New("--test (or test: in the configuration) needs a Genesys Cloud target: the local org cannot run data actions, so it cannot test them"))
 	}
 	switch o.command {
 	case "validate":
@@ -215,6 +219,9 @@ func runConfig(ctx context.Context, o *options, cfg *config.Config, log *slog.Lo
 	var err error
 	if eng.Open, err = opener(cfg, log); err != nil {
 		return fail(err)
+	}
+	if o.command == "test" {
+		return testActions(ctx, eng, o.args, stdout, stderr)
 	}
 	eng.Key = keySource(cfg, log)
 	target := targetName(cfg)

@@ -186,7 +186,12 @@ func cmdOrg(ts *testscript.TestScript, neg bool, args []string) {
 		case "actions":
 			n, err := strconv.Atoi(value)
 			ts.Check(err)
-			o.Integrations[i]["actions"] = n
+			list, _ := o.Integrations[i]["dataActions"].([]any)
+			for j := range n { // made by hand: reconcile has no record of them
+				list = append(list, map[string]any{"id": fmt.Sprintf("hand-action-%d", len(list)+1), "name": fmt.Sprintf("Action %d", j+1),
+					"category": "Hand", "version": 1, "config": map[string]any{}, "contract": map[string]any{}})
+			}
+			o.Integrations[i]["dataActions"] = list
 		default:
 			ts.Fatalf("org: unknown change %q", what)
 		}
