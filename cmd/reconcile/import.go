@@ -36,6 +36,9 @@ func importOrg(ctx context.Context, cfg *config.Config, log *slog.Logger, specs,
 		return fail(err)
 	}
 	defer o.Close()
+	if sc, ok := o.(interface{ ScopeAll() }); ok {
+		sc.ScopeAll() // every action is written, with its contract
+	}
 	state, err := o.Observe(ctx)
 	if err != nil {
 		return fail(err)

@@ -170,7 +170,11 @@ func cmdOrg(ts *testscript.TestScript, neg bool, args []string) {
 	if ts.Getenv("TARGET") == "local" {
 		o := readLocal(ts)
 		if what == "add" {
-			o.Integrations = append(o.Integrations, map[string]any{"id": "hand-" + strconv.Itoa(len(o.Integrations)), "name": name, "type": value, "active": true})
+			in := map[string]any{"id": "hand-" + strconv.Itoa(len(o.Integrations)), "name": name, "type": value, "active": true}
+			if value == "web-services" {
+				in["mtls"] = "genesys-cloud" // the admin UI's default, as a Genesys org reports it
+			}
+			o.Integrations = append(o.Integrations, in)
 			writeLocal(ts, o)
 			return
 		}
@@ -189,7 +193,9 @@ func cmdOrg(ts *testscript.TestScript, neg bool, args []string) {
 			list, _ := o.Integrations[i]["dataActions"].([]any)
 			for j := range n { // made by hand: reconcile has no record of them
 				list = append(list, map[string]any{"id": fmt.Sprintf("hand-action-%d", len(list)+1), "name": fmt.Sprintf("Action %d", j+1),
-					"category": "Hand", "version": 1, "config": map[string]any{}, "contract": map[string]any{}})
+					"category": "Hand", "version": 1,
+					"config":   map[string]any{"request": map[string]any{"requestUrlTemplate": "https://example.com/hand", "requestType": "GET"}},
+					"contract": map[string]any{"input": map[string]any{"inputSchema": map[string]any{"type": "object"}}, "output": map[string]any{"successSchema": map[string]any{"type": "object"}}}})
 			}
 			o.Integrations[i]["dataActions"] = list
 		default:

@@ -208,11 +208,50 @@ func spec(in org.Integration, schemas *schema.Set) ([]byte, error) {
 		}
 		add("credentials", creds)
 	}
+	if len(in.DataActions) > 0 {
+		list, err := actions(in.DataActions)
+		if err != nil {
+			return nil, err
+		}
+		add("actions", list)
+	}
 	out, err := yaml.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
 	return append([]byte(header), out...), nil
+}
+
+// actions returns the YAML list of the integration's data actions, each as
+// the API has it: name, category, secure, config and contract.
+func actions(as []org.Action) (*yaml.Node, error) {
+	list := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, a := range as {
+		m := map[string]any{"name": a.Name, "category": a.Category, "config": a.Config, "contract": a.Contract}
+		if a.Secure {
+			m["secure"] = true
+		}
+		if a.Config == nil || a.Contract == nil {
+			return nil, fmt.Errorf("data action %q: the org did not give its configuration and contract", a.Name)
+		}
+		var n yaml.Node
+		if err := n.Encode(m); err != nil {
+			return nil, fmt.Errorf("data action %q: %w", a.Name, err)
+		}
+		// name, category and secure first, as people write them
+		order := map[string]int{"name": 0, "category": 1, "secure": 2, "config": 3, "contract": 4}
+		pairs := make([][2]*yaml.Node, 0, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			pairs = append(pairs, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+		}
+		slices.SortFunc(pairs, func(x, y [2]*yaml.Node) int { return order[x[0].Value] - order[y[0].Value] })
+		n.Content = n.Content[:0]
+		for _, p := range pairs {
+			n.Content = append(n.Content, p[0], p[1])
+		}
+		list.Content = append(list.Content, &n)
+	}
+	return list, nil
 }
 
 // styleFor quotes values YAML would otherwise read as another type.

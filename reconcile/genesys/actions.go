@@ -35,6 +35,10 @@ func (c *Client) Scope(specs []*spec.Spec) {
 	}
 }
 
+// ScopeAll has the client read the contract of every action it has no
+// record of, on every integration: for import, which writes them all.
+func (c *Client) ScopeAll() { c.scopeAll = true }
+
 // dataActions fills each observed integration's data actions from the
 // listing, and reads the contract of those Scope asked for that reconcile
 // has not recorded at the version the org shows.
@@ -50,7 +54,7 @@ func (c *Client) dataActions(ctx context.Context, st *org.State, listed []api.Ac
 	for i := range st.Integrations {
 		in := &st.Integrations[i]
 		in.DataActions = make([]org.Action, len(byIntegration[in.ID]))
-		scoped := c.scope[in.Type+"\x00"+spec.NameKey(in.Name)]
+		scoped := c.scopeAll || c.scope[in.Type+"\x00"+spec.NameKey(in.Name)]
 		for j, a := range byIntegration[in.ID] {
 			in.DataActions[j] = orgAction(a)
 			if r := in.Applied.RecordedAction(a.ID); !scoped || r != nil && r.Version == a.Version {

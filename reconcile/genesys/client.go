@@ -125,8 +125,9 @@ type Client struct {
 	// scope holds the integrations that declare data actions (Scope), by
 	// vendor type and name key; drafts the org's drafts, listed once an
 	// apply, when a create first needs them.
-	scope  map[string]bool
-	drafts []api.Action
+	scope    map[string]bool
+	scopeAll bool
+	drafts   []api.Action
 
 	// What this apply made, checked once after the last change for a
 	// writer that made the same at the same moment (see Finish).
