@@ -1,7 +1,7 @@
 // Command gen writes encrypted spec fixtures with the sops library pinned
 // in go.mod.
 //
-//	go run ./testdata/gen example             # (re)write config.example/integrations
+//	go run ./testdata/gen example [PATH...]   # (re)write config.example/integrations (or only PATHs, such as zendesk/support.yaml)
 //	go run ./testdata/gen -n 1000 -out DIR    # N valid specs, one org's worth a folder
 //
 // With -n, the specs are encrypted for a new TEST-ONLY age identity written
@@ -21,14 +21,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/reconcile-dev/reconcile/reconcile/sopstest"
 )
 
 func main() {
-	if len(os.Args) == 2 && os.Args[1] == "example" {
-		if err := example("config.example"); err != nil {
+	if len(os.Args) >= 2 && os.Args[1] == "example" {
+		if err := example("config.example", os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "gen:", err)
 			os.Exit(1)
 		}
@@ -99,6 +100,10 @@ credentials:
   email: agent@example.com
   baseServiceUrl: https://example.zendesk.com
   apiToken: test-only-zendesk-api-token
+actions:
+  # A data action exported from the admin UI, read as-is (its integration
+  # id is ignored).
+  - import: find-user.custom.json
 `},
 	{"salesforce/sandbox.yaml", "^credentials$", `name: Salesforce Sandbox
 type: salesforce
@@ -118,6 +123,48 @@ credentials:
   type: basic
   userName: genesys
   password: test-only-shipping-password
+actions:
+  - name: Parcel status
+    category: Shipping
+    config:
+      timeoutSeconds: 10
+      request:
+        requestUrlTemplate: "https://tracking.example.com/v1/parcels/${input.trackingNumber}"
+        requestType: GET
+        headers:
+          Accept: application/json
+      response:
+        translationMap:
+          status: $.parcel.status
+          eta: $.parcel.estimatedDelivery
+        translationMapDefaults:
+          eta: '""'
+        successTemplate: '{"status": ${status}, "eta": ${eta}}'
+    contract:
+      input:
+        inputSchema:
+          type: object
+          required: [trackingNumber]
+          properties:
+            trackingNumber:
+              type: string
+              description: the carrier's tracking number
+      output:
+        successSchema:
+          type: object
+          required: [status]
+          properties:
+            status: {type: string}
+            eta: {type: string}
+    # Run against the draft before it is published (reconcile --test), and
+    # against the published action (reconcile test): Genesys targets only.
+    tests:
+      - name: a delivered parcel
+        input: {trackingNumber: 1Z999AA10123456784}
+        output: {status: delivered, eta: ""}
+      - name: any parcel has a status
+        input: {trackingNumber: 1Z999AA10123456785}
+        outputSchema: {type: object, required: [status]}
 `},
 	{"google/cloud.yaml", sopstest.SecretsRegex, `name: Google Cloud Translation
 type: google
@@ -135,7 +182,7 @@ PRIVATE_KEY
 
 const keyFile = "TEST-ONLY-age-key.txt"
 
-func example(dir string) error {
+func example(dir string, only []string) error {
 	recipient, err := recipientOf(filepath.Join(dir, keyFile))
 	if os.IsNotExist(err) {
 		_, recipient, err = sopstest.NewIdentity(dir, keyFile)
@@ -154,6 +201,9 @@ func example(dir string) error {
 	pemKey := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 	indented := "    " + strings.ReplaceAll(strings.TrimSpace(string(pemKey)), "\n", "\n    ")
 	for _, s := range exampleSpecs {
+		if len(only) > 0 && !slices.Contains(only, s.path) {
+			continue
+		}
 		path := filepath.Join(dir, "integrations", filepath.FromSlash(s.path))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
