@@ -134,3 +134,70 @@ func BenchmarkApplyPaced(b *testing.B) {
 		b.ReportMetric(elapsed.Seconds()/floor.Seconds(), "x-floor")
 	}
 }
+
+// withActions gives each web-services spec of specs n data actions.
+func withActions(specs []*spec.Spec, n int) []*spec.Spec {
+	for _, s := range specs {
+		if s.Type != "web-services" {
+			continue
+		}
+		s.Actions = nil
+		for j := range n {
+			s.Actions = append(s.Actions, spec.Action{Name: fmt.Sprintf("Action %d", j), Category: "Bench", Index: j,
+				Config: map[string]any{"request": map[string]any{"requestUrlTemplate": fmt.Sprintf("http://127.0.0.1:9/a/%d", j), "requestType": "GET"}},
+				Contract: map[string]any{"input": map[string]any{"inputSchema": map[string]any{"type": "object"}},
+					"output": map[string]any{"successSchema": map[string]any{"type": "object"}}}})
+		}
+	}
+	return specs
+}
+
+// BenchmarkNoOpCallsWithActions: the calls of a run in sync when its 50
+// web-services integrations hold 4 data actions each (200 actions), as a
+// ratio to the same run without actions: the record tells each action is
+// as published, so no action is read one by one. Goal: the listing's
+// extra pages only.
+func BenchmarkNoOpCallsWithActions(b *testing.B) {
+	measure := func(actions int) calls {
+		e := newEnv(b, genesyscloud.Options{})
+		specs := withActions(manySpecs(250), actions)
+		if _, err := e.reconcile(b, specs, plan.Options{}, false); err != nil {
+			b.Fatal(err)
+		}
+		before := e.emu.Stats()
+		p, err := e.reconcile(b, specs, plan.Options{}, false)
+		if err != nil || !p.Empty() {
+			b.Fatalf("not a no-op: %v %v", p.ActionSummary(), err)
+		}
+		return since(before, e.emu.Stats())
+	}
+	var base, with calls
+	for b.Loop() {
+		base, with = measure(0), measure(4)
+	}
+	b.ReportMetric(float64(with.all), "calls/run")
+	b.ReportMetric(float64(with.all)/float64(base.all), "x-without-actions")
+	b.ReportMetric(float64(with.writes), "writes/run")
+}
+
+// BenchmarkCreateOneActionCalls: the apply calls to add one data action
+// to an integration in sync: list the drafts, post one, publish it, and
+// record it in the configuration.
+func BenchmarkCreateOneActionCalls(b *testing.B) {
+	var a calls
+	for b.Loop() {
+		e := newEnv(b, genesyscloud.Options{})
+		specs := manySpecs(1)
+		specs[0].Type = "web-services"
+		specs[0].Credential = nil
+		if _, err := e.reconcile(b, specs, plan.Options{}, false); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := e.reconcile(b, withActions(specs, 1), plan.Options{}, false); err != nil {
+			b.Fatal(err)
+		}
+		a = since(e.beforeApply, e.emu.Stats())
+	}
+	b.ReportMetric(float64(a.all), "apply-calls/action")
+	b.ReportMetric(float64(a.writes), "writes/action")
+}

@@ -63,6 +63,7 @@ func (e *env) reconcile(t testing.TB, specs []*spec.Spec, opts plan.Options, dry
 		return plan.Plan{}, err
 	}
 	defer c.Close()
+	c.Scope(specs) // as the engine does
 	st, err := c.Observe(ctx)
 	if err != nil {
 		return plan.Plan{}, err
