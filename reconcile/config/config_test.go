@@ -26,13 +26,13 @@ func write(t *testing.T, content string) string {
 }
 
 func TestPathsAreRelativeToTheFile(t *testing.T) {
-	path := write(t, "specs: integrations\ntarget:\n  local:\n    path: state/org.json\nfingerprintKeyFile: keys/fp\nprune: true\nowner: team-a\nwatch:\n  debounce: 1s\n")
+	path := write(t, "specs: integrations\ntarget:\n  local:\n    path: state/org.json\nfingerprintKeyFile: keys/fp\nprune: true\ntest: true\nowner: team-a\nwatch:\n  debounce: 1s\n")
 	c, err := config.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Dir(path)
-	want := &config.Config{Found: true, File: path, Specs: filepath.Join(dir, "integrations"), Prune: true, Owner: "team-a",
+	want := &config.Config{Found: true, File: path, Specs: filepath.Join(dir, "integrations"), Prune: true, Test: true, Owner: "team-a",
 		FingerprintKeyFile: filepath.Join(dir, "keys/fp"),
 		Target:             config.Target{Local: &config.Local{Path: filepath.Join(dir, "state/org.json")}},
 		Watch:              config.Watch{Debounce: time.Second, Resync: config.DefaultResync, Listen: config.DefaultListen}}
