@@ -79,8 +79,9 @@ func orgAction(a api.Action) org.Action {
 }
 
 // applyActions carries out a change's data actions on integration id, in
-// order, and returns the records of those it published, also when one
-// fails part way (so that what was published stays reconcile's).
+// order, and returns the records of those it published. One that fails
+// (a test case, the org) does not stop the others: their errors are
+// joined, and what was published stays reconcile's.
 //
 // Each step can be repeated. A create first looks for a draft of its name
 // with no published action (an interrupted run's) and reuses it; an update
@@ -90,6 +91,7 @@ func orgAction(a api.Action) org.Action {
 // one name.
 func (c *Client) applyActions(ctx context.Context, id string, ch plan.Change) ([]org.RecordAction, error) {
 	var published []org.RecordAction
+	var errs []error
 	for _, a := range ch.DataActions {
 		var (
 			rec org.RecordAction
@@ -106,13 +108,17 @@ func (c *Client) applyActions(ctx context.Context, id string, ch plan.Change) ([
 			err = fmt.Errorf("unknown data action change %q", a.Op)
 		}
 		if err != nil {
-			return published, fmt.Errorf("data action %q: %s: %w", a.Name, a.Op, err)
+			errs = append(errs, fmt.Errorf("data action %q: %s: %w", a.Name, a.Op, err))
+			if ctx.Err() != nil {
+				break
+			}
+			continue
 		}
 		if rec.ID != "" {
 			published = append(published, rec)
 		}
 	}
-	return published, nil
+	return published, errors.Join(errs...)
 }
 
 // createAction makes (or reuses) a draft of the spec's action, tests it if
