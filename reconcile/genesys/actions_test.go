@@ -1,7 +1,11 @@
 package genesys_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
 	"testing"
+	"testing/synctest"
 
 	"github.com/reconcile-dev/reconcile/reconcile/plan"
 	"github.com/reconcile-dev/reconcile/reconcile/witness/genesyscloud"
@@ -25,4 +29,92 @@ func TestActionsInSyncAreNotReadOneByOne(t *testing.T) {
 	if got := e.emu.Stats().Requests[one] - before; got != 0 {
 		t.Errorf("a run in sync read %d actions one by one, want 0", got)
 	}
+}
+
+// emuList lists the emulator's published data actions, or its drafts,
+// through its own API.
+func emuList(t *testing.T, emu *genesyscloud.Server, drafts bool) []genesyscloud.Action {
+	t.Helper()
+	path := "/api/v2/integrations/actions"
+	if drafts {
+		path += "/drafts"
+	}
+	var out []genesyscloud.Action
+	for n := 1; ; n++ {
+		var w *httptest.ResponseRecorder
+		for try := 0; w == nil || w.Code != 200; try++ { // through the emulator's faults
+			if try == 50 {
+				t.Fatalf("GET %s: %d %s", path, w.Code, w.Body)
+			}
+			w = serve(emu, fmt.Sprintf("%s?pageSize=100&pageNumber=%d", path, n))
+		}
+		var page genesyscloud.ActionEntityListing
+		if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, page.Entities...)
+		if n >= page.PageCount {
+			return out
+		}
+	}
+}
+
+// serve answers one GET, a dropped connection (the emulator's fault,
+// http.ErrAbortHandler) as a 599.
+func serve(emu *genesyscloud.Server, target string) (w *httptest.ResponseRecorder) {
+	w = httptest.NewRecorder()
+	defer func() {
+		if recover() != nil {
+			w = httptest.NewRecorder()
+			w.Code = 599
+		}
+	}()
+	req := httptest.NewRequest("GET", target, nil)
+	req.Header.Set("Authorization", "Bearer "+emu.Token())
+	emu.ServeHTTP(w, req)
+	return w
+}
+
+// TestActionsConvergeUnderFaults: data actions against an org that fails
+// a fifth of the requests, some after applying the write (a lost answer:
+// the draft was made, the client does not know), converge to each action
+// published once, no draft left.
+func TestActionsConvergeUnderFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("many runs")
+	}
+	synctest.Test(t, func(t *testing.T) {
+		e := newMemEnv(t, genesyscloud.Options{FaultRate: 0.2, Seed: 11})
+		specs := withActions(manySpecs(50), 4) // 6 web-services specs, 24 actions
+		want := 0
+		for _, s := range specs {
+			want += len(s.Actions)
+		}
+		runs := 0
+		for ; runs < 30; runs++ {
+			p, err := e.reconcile(t, specs, plan.Options{}, false)
+			if err == nil && p.Empty() {
+				break
+			}
+		}
+		if runs == 30 {
+			t.Fatal("no convergence in 30 runs")
+		}
+		seen := map[string]bool{}
+		for _, a := range emuList(t, e.emu, false) {
+			k := a.IntegrationID + "/" + a.Name
+			if seen[k] {
+				t.Errorf("two published actions %q on %s", a.Name, a.IntegrationID)
+			}
+			seen[k] = true
+		}
+		if len(seen) != want {
+			t.Errorf("%d published actions, want %d", len(seen), want)
+		}
+		if d := emuList(t, e.emu, true); len(d) != 0 {
+			t.Errorf("%d drafts left after convergence", len(d))
+		}
+		s := e.emu.Stats()
+		t.Logf("converged after %d applying runs; %d draft creations asked for %d actions", runs, s.Requests["POST /api/v2/integrations/actions/drafts"], want)
+	})
 }
