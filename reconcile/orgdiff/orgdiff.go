@@ -1,6 +1,9 @@
 package orgdiff
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -40,8 +43,10 @@ type Integration struct {
 // Attribute is one attribute that differs: its value in each org, nil
 // where an org has none.
 type Attribute struct {
-	// Name is "name", "notes", "active", "mtls", "credentials.type" or
-	// "credentials.<field>" for a readable credential field.
+	// Name is "name", "notes", "active", "mtls", "credentials.type",
+	// "credentials.<field>" for a readable credential field, or
+	// "actions.<action>.category", ".secure", ".config" or ".contract"
+	// (the last two as short digests) for a data action.
 	Name  string `json:"name"`
 	Left  any    `json:"left"`
 	Right any    `json:"right"`
@@ -192,6 +197,19 @@ func attributes(i org.Integration, fields bool) map[string]any {
 	if i.Credential != nil {
 		m["credentials.type"] = i.Credential.Type
 	}
+	for _, a := range i.DataActions {
+		// An action's category, secure and configuration (by digest: a
+		// template is long); the contract only when the org showed it.
+		p := "actions." + a.Name + "."
+		m[p+"category"] = a.Category
+		m[p+"secure"] = a.Secure
+		if a.Config != nil {
+			m[p+"config"] = short(a.Config)
+		}
+		if a.Contract != nil {
+			m[p+"contract"] = short(a.Contract)
+		}
+	}
 	if fields {
 		for f, v := range i.Applied.Credential.Fields {
 			if _, ok := m["credentials."+f]; !ok { // a field named "type" does not hide the type
@@ -207,6 +225,13 @@ func attributes(i org.Integration, fields bool) map[string]any {
 func known(i org.Integration) bool {
 	return i.Applied != nil && i.Applied.Credential != nil && i.Credential != nil &&
 		i.Credential.Fingerprint != "" && i.Credential.Fingerprint == i.Applied.Credential.Fingerprint
+}
+
+// short is a short digest of a JSON value, to tell two apart.
+func short(v any) string {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:6])
 }
 
 func orNil(s string) any {

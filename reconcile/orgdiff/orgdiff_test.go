@@ -281,3 +281,35 @@ func TestEmpty(t *testing.T) {
 		})
 	}
 }
+
+// TestCompareActions: a data action's category, secure and configuration
+// are compared (the configuration by digest), and an action one side lacks
+// shows as none there.
+func TestCompareActions(t *testing.T) {
+	cfg := func(url string) map[string]any {
+		return map[string]any{"request": map[string]any{"requestUrlTemplate": url}}
+	}
+	left, right := lambda("1", "L"), lambda("2", "L")
+	left.DataActions = []org.Action{{ID: "a", Name: "Find", Category: "C", Config: cfg("https://test/x")}, {ID: "b", Name: "Gone", Category: "C"}}
+	right.DataActions = []org.Action{{ID: "c", Name: "Find", Category: "C", Config: cfg("https://prod/x")}}
+	d := orgdiff.Compare("test", org.State{Integrations: []org.Integration{left}}, "prod", org.State{Integrations: []org.Integration{right}})
+	if len(d.Differ) != 1 {
+		t.Fatalf("differ: %+v", d.Differ)
+	}
+	var names []string
+	for _, a := range d.Differ[0].Attributes {
+		names = append(names, a.Name)
+		if a.Name == "actions.Find.config" && (a.Left == a.Right || !strings.HasPrefix(a.Left.(string), "sha256:")) {
+			t.Errorf("config compared as %v and %v", a.Left, a.Right)
+		}
+	}
+	want := []string{"actions.Find.config", "actions.Gone.category", "actions.Gone.secure"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("attributes (-want +got):\n%s", diff)
+	}
+	right.DataActions[0].Config = cfg("https://test/x")
+	right.DataActions = append(right.DataActions, org.Action{ID: "d", Name: "Gone", Category: "C"})
+	if d := orgdiff.Compare("test", org.State{Integrations: []org.Integration{left}}, "prod", org.State{Integrations: []org.Integration{right}}); d.Same != 1 {
+		t.Errorf("the same actions differ: %+v", d.Differ)
+	}
+}
