@@ -138,7 +138,7 @@ func (c *Client) createAction(ctx context.Context, integrationID string, a plan.
 			return org.RecordAction{}, fmt.Errorf("delete the action it replaces (%s): %w", a.ID, err)
 		}
 	}
-	return c.publish(ctx, d, a.Spec)
+	return c.publish(ctx, d, a.Spec, 0)
 }
 
 // newDraft returns a draft of the spec's action on the integration: a
@@ -228,16 +228,21 @@ func (c *Client) updateAction(ctx context.Context, a plan.ActionChange) (org.Rec
 		}
 	}
 	got.ID = a.ID
-	return c.publish(ctx, got, s)
+	return c.publish(ctx, got, s, a.Current.Version)
 }
 
-// publish publishes the draft d of the spec's action. A publish whose
-// answer was lost is found published.
-func (c *Client) publish(ctx context.Context, d api.Action, s *spec.Action) (org.RecordAction, error) {
+// publish publishes the draft d of the spec's action, whose published
+// version is before (0 for an action never published). A publish whose
+// answer was lost is found published at a later version; at the same
+// version it did not happen, and the error says so.
+func (c *Client) publish(ctx context.Context, d api.Action, s *spec.Action, before int) (org.RecordAction, error) {
 	var got api.Action
 	err := c.t.do(ctx, http.MethodPost, actionsPath+"/"+url.PathEscape(d.ID)+"/draft/publish", api.PublishDraftInput{Version: d.Version}, &got)
 	if err != nil && Transient(err) && ctx.Err() == nil {
-		err = c.t.do(ctx, http.MethodGet, actionsPath+"/"+url.PathEscape(d.ID), nil, &got)
+		var now api.Action
+		if c.t.do(ctx, http.MethodGet, actionsPath+"/"+url.PathEscape(d.ID), nil, &now) == nil && now.Version > before {
+			got, err = now, nil
+		}
 	}
 	if err != nil {
 		return org.RecordAction{}, fmt.Errorf("publish: %w", err)
