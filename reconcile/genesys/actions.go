@@ -44,7 +44,9 @@ func (c *Client) ScopeAll() { c.scopeAll = true }
 // has not recorded at the version the org shows.
 func (c *Client) dataActions(ctx context.Context, st *org.State, listed []api.Action) error {
 	byIntegration := map[string][]api.Action{}
+	c.published = map[string]bool{}
 	for _, a := range listed {
+		c.published[a.ID] = true
 		if !strings.HasPrefix(a.Name, api.AuthActionPrefix) { // Genesys' own, for userDefinedOAuth
 			byIntegration[a.IntegrationID] = append(byIntegration[a.IntegrationID], a)
 		}
@@ -177,7 +179,8 @@ func (c *Client) newDraft(ctx context.Context, integrationID string, s *spec.Act
 }
 
 // leftDraft finds a draft of the name on the integration that no published
-// action has: one an interrupted create or replace left.
+// action has (as observed, or published since by this run): one an
+// interrupted create or replace left.
 func (c *Client) leftDraft(ctx context.Context, integrationID, name string) (api.Action, bool, error) {
 	if c.drafts == nil {
 		all, err := listAll[api.Action](ctx, c.t, actionsPath+"/drafts")
@@ -187,19 +190,11 @@ func (c *Client) leftDraft(ctx context.Context, integrationID, name string) (api
 		c.drafts = all
 	}
 	for _, d := range c.drafts {
-		if d.IntegrationID == integrationID && spec.SameName(d.Name, name) && !c.isPublished(ctx, d.ID) {
+		if d.IntegrationID == integrationID && spec.SameName(d.Name, name) && !c.published[d.ID] {
 			return d, true, nil
 		}
 	}
 	return api.Action{}, false, nil
-}
-
-// isPublished says whether the action id is published; an error counts as
-// published, so that a draft is never taken for a leftover by mistake.
-func (c *Client) isPublished(ctx context.Context, id string) bool {
-	err := c.t.do(ctx, http.MethodGet, actionsPath+"/"+url.PathEscape(id), nil, nil)
-	var ae *APIError
-	return !(errors.As(err, &ae) && ae.Status == http.StatusNotFound)
 }
 
 // updateAction opens a draft of the published action (or takes the one
@@ -247,6 +242,7 @@ func (c *Client) publish(ctx context.Context, d api.Action, s *spec.Action, befo
 	if err != nil {
 		return org.RecordAction{}, fmt.Errorf("publish: %w", err)
 	}
+	c.published[d.ID] = true
 	return plan.Published(s, d.ID, got.Version), nil
 }
 

@@ -123,11 +123,13 @@ type Client struct {
 	creds   map[string]api.CredentialInfo // by id
 	configs map[string]*api.Configuration // by integration id
 	// scope holds the integrations that declare data actions (Scope), by
-	// vendor type and name key; drafts the org's drafts, listed once an
-	// apply, when a create first needs them.
-	scope    map[string]bool
-	scopeAll bool
-	drafts   []api.Action
+	// vendor type and name key; published the ids of the published actions
+	// (observed, and published since); drafts the org's drafts, listed once
+	// an apply, when a create first needs them.
+	scope     map[string]bool
+	scopeAll  bool
+	published map[string]bool
+	drafts    []api.Action
 
 	// What this apply made, checked once after the last change for a
 	// writer that made the same at the same moment (see Finish).
