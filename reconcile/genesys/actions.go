@@ -39,8 +39,8 @@ func (c *Client) Scope(specs []*spec.Spec) {
 // record of, on every integration: for import, which writes them all.
 func (c *Client) ScopeAll() { c.scopeAll = true }
 
-// dataActions fills each observed integration's data actions from the
-// listing, and reads the contract of those Scope asked for that reconcile
+// dataActions fills each observed integration's data actions (and their
+// count) from the listing, and reads the contract of those Scope asked for that reconcile
 // has not recorded at the version the org shows.
 func (c *Client) dataActions(ctx context.Context, st *org.State, listed []api.Action) error {
 	byIntegration := map[string][]api.Action{}
@@ -56,6 +56,7 @@ func (c *Client) dataActions(ctx context.Context, st *org.State, listed []api.Ac
 	for i := range st.Integrations {
 		in := &st.Integrations[i]
 		in.DataActions = make([]org.Action, len(byIntegration[in.ID]))
+		in.Actions = len(in.DataActions)
 		scoped := c.scopeAll || c.scope[in.Type+"\x00"+spec.NameKey(in.Name)]
 		for j, a := range byIntegration[in.ID] {
 			in.DataActions[j] = orgAction(a)

@@ -42,12 +42,6 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 	for _, ci := range creds {
 		c.creds[ci.ID] = ci
 	}
-	perIntegration := map[string]int{}
-	for _, a := range actions {
-		if !strings.HasPrefix(a.Name, api.AuthActionPrefix) { // Genesys' own, for userDefinedOAuth
-			perIntegration[a.IntegrationID]++
-		}
-	}
 	c.configs = map[string]*api.Configuration{}
 	c.relisted, c.existing, c.made, c.drafts = false, nil, nil, nil
 	st := org.State{Limits: map[string]int{}}
@@ -68,7 +62,7 @@ func (c *Client) Observe(ctx context.Context) (org.State, error) {
 		c.configs[in.ID] = cfg
 		m := markOf(cfg)
 		oi := org.Integration{ID: in.ID, Name: in.Name, Type: vendor, Notes: cfg.Notes,
-			Active: in.IntendedState == "ENABLED", Owner: m.Owner, Applied: m.Applied, Actions: perIntegration[in.ID]}
+			Active: in.IntendedState == "ENABLED", Owner: m.Owner, Applied: m.Applied}
 		if name, pending := strings.CutPrefix(in.Name, PendingPrefix); pending {
 			oi.Name, oi.Pending, oi.Owner, oi.Applied = name, true, "", nil
 		}
