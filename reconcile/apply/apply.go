@@ -49,7 +49,7 @@ type Failure struct {
 }
 
 func (f Failure) Error() string {
-	return fmt.Sprintf("%s (%s): %s: %v", f.Change.Name, f.Change.Type, actions(f.Change), f.Err)
+	return fmt.Sprintf("%s (%s): %s: %v", f.Change.Name, f.Change.Type, strings.Join(f.Change.Steps(), ", "), f.Err)
 }
 
 // Unwrap lets callers tell what kind of error stopped the change.
@@ -154,16 +154,4 @@ func (r *Result) settle(p plan.Plan, failed map[string]error) {
 		}
 	}
 	r.Applied = applied
-}
-
-// actions names what a change does: its actions, then its data actions'.
-func actions(c plan.Change) string {
-	s := make([]string, 0, len(c.Actions)+len(c.DataActions))
-	for _, a := range c.Actions {
-		s = append(s, string(a))
-	}
-	for _, a := range c.DataActions {
-		s = append(s, fmt.Sprintf("%s action %q", a.Op, a.Name))
-	}
-	return strings.Join(s, ", ")
 }

@@ -71,6 +71,19 @@ type Change struct {
 // Has says whether c includes action a.
 func (c Change) Has(a Action) bool { return slices.Contains(c.Actions, a) }
 
+// Steps names what c does, for people: its actions, then each data
+// action's change ("update action \"Order status\"").
+func (c Change) Steps() []string {
+	out := make([]string, 0, len(c.Actions)+len(c.DataActions))
+	for _, a := range c.Actions {
+		out = append(out, string(a))
+	}
+	for _, a := range c.DataActions {
+		out = append(out, fmt.Sprintf("%s action %q", a.Op, a.Name))
+	}
+	return out
+}
+
 // Plan is every change, in the order they are applied: deletes first (they
 // free room under the per-type limits), then the specs' changes by file.
 type Plan struct {

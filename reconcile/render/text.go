@@ -111,18 +111,12 @@ func summary(counts map[plan.Action]int) string {
 
 // Applied prints one line for a change carried out.
 func Applied(w io.Writer, c plan.Change, err error) {
-	acts := make([]string, 0, len(c.Actions)+len(c.DataActions))
-	for _, a := range c.Actions {
-		acts = append(acts, string(a))
-	}
-	for _, a := range c.DataActions {
-		acts = append(acts, fmt.Sprintf("%s action %q", a.Op, Printable(a.Name)))
-	}
+	acts := c.Steps()
 	if err != nil {
-		fmt.Fprintf(w, "failed:  %s (%s): %s\n", Printable(c.Name), Printable(c.Type), strings.Join(acts, ", "))
+		fmt.Fprintf(w, "failed:  %s (%s): %s\n", Printable(c.Name), Printable(c.Type), Printable(strings.Join(acts, ", ")))
 		return
 	}
-	fmt.Fprintf(w, "applied: %s (%s): %s\n", Printable(c.Name), Printable(c.Type), strings.Join(acts, ", "))
+	fmt.Fprintf(w, "applied: %s (%s): %s\n", Printable(c.Name), Printable(c.Type), Printable(strings.Join(acts, ", ")))
 }
 
 // Done prints the closing line of an apply.
