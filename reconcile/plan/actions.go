@@ -81,11 +81,13 @@ func (p Plan) ActionSummary() map[ActionOp]int {
 // record's actions that stay as they are, and the orphans.
 func (c *Change) dataActions(s *spec.Spec, cur *org.Integration, rec *org.Record, opts Options) (kept []org.RecordAction, orphans []OrphanAction, problems spec.Problems) {
 	test := func(a *spec.Action) bool { return opts.Test && len(a.Tests) > 0 }
+	create := func(a *spec.Action) {
+		c.DataActions = append(c.DataActions, ActionChange{Op: ActionCreate, Name: a.Name, Spec: a, Test: test(a),
+			Why: fmt.Sprintf("new action in category %q", a.Category)})
+	}
 	if cur == nil {
 		for i := range s.Actions {
-			a := &s.Actions[i]
-			c.DataActions = append(c.DataActions, ActionChange{Op: ActionCreate, Name: a.Name, Spec: a, Test: test(a),
-				Why: "new action in category " + fmt.Sprintf("%q", a.Category)})
+			create(&s.Actions[i])
 		}
 		return nil, nil, nil
 	}
@@ -102,8 +104,7 @@ func (c *Change) dataActions(s *spec.Spec, cur *org.Integration, rec *org.Record
 		matches := byName[spec.NameKey(a.Name)]
 		switch len(matches) {
 		case 0:
-			c.DataActions = append(c.DataActions, ActionChange{Op: ActionCreate, Name: a.Name, Spec: a, Test: test(a),
-				Why: "new action in category " + fmt.Sprintf("%q", a.Category)})
+			create(a)
 			continue
 		case 1:
 		default:
@@ -117,7 +118,10 @@ func (c *Change) dataActions(s *spec.Spec, cur *org.Integration, rec *org.Record
 		}
 		o := matches[0]
 		named[o.ID] = true
-		configChanged, contractChanged, drift := compareAction(a, o, rec.RecordedAction(o.ID))
+		// The digests are computed once an action: a plan in sync needs them
+		// for the comparison and for the record.
+		want := Published(a, o.ID, o.Version)
+		configChanged, contractChanged, drift := compareAction(a, want, o, rec.RecordedAction(o.ID))
 		ch := ActionChange{Name: a.Name, ID: o.ID, Spec: a, Current: o, Drift: drift, Test: test(a)}
 		switch {
 		case contractChanged:
@@ -136,7 +140,7 @@ func (c *Change) dataActions(s *spec.Spec, cur *org.Integration, rec *org.Record
 				ch.Why = "published outside reconcile (version " + fmt.Sprint(o.Version) + "); a new version from the spec, the id stays"
 			}
 		default:
-			kept = append(kept, org.RecordAction{ID: o.ID, Name: a.Name, Config: a.ConfigDigest(), Contract: a.ContractDigest(), Version: o.Version})
+			kept = append(kept, want)
 			continue
 		}
 		if drift {
@@ -164,19 +168,21 @@ func (c *Change) dataActions(s *spec.Spec, cur *org.Integration, rec *org.Record
 	return kept, orphans, problems
 }
 
-// compareAction says whether the spec's action differs from the org's o
-// in what an update can change, and in what only a replace can; drift
-// says o was published outside reconcile since its record r. While the
-// org's version is the recorded one, the record's digests say what o is;
-// otherwise o itself is compared, as far as the org showed it.
-func compareAction(a *spec.Action, o *org.Action, r *org.RecordAction) (configChanged, contractChanged, drift bool) {
+// compareAction says whether the spec's action a, by its digests in want,
+// differs from the org's o in what an update can change, and in what only
+// a replace can; drift says o was published outside reconcile since its
+// record r. While the org's version is the recorded one, the record's
+// digests say what o is; otherwise o itself is compared, as far as the org
+// showed it (a contract it did not show is taken as unchanged, but for
+// secure, which the listing shows).
+func compareAction(a *spec.Action, want org.RecordAction, o *org.Action, r *org.RecordAction) (configChanged, contractChanged, drift bool) {
 	if r != nil && r.Version == o.Version {
-		return a.ConfigDigest() != r.Config, a.ContractDigest() != r.Contract, false
+		return want.Config != r.Config, want.Contract != r.Contract, false
 	}
 	seen := spec.Action{Category: o.Category, Config: o.Config, Contract: o.Contract, Secure: o.Secure}
-	configChanged = o.Config == nil || seen.ConfigDigest() != a.ConfigDigest()
+	configChanged = o.Config == nil || seen.ConfigDigest() != want.Config
 	if o.Contract != nil {
-		contractChanged = seen.ContractDigest() != a.ContractDigest()
+		contractChanged = seen.ContractDigest() != want.Contract
 	} else {
 		contractChanged = o.Secure != a.Secure
 	}
