@@ -65,8 +65,6 @@ type fileLoader struct {
 	schemas *schema.Set
 	dec     *decrypter
 	vals    *values // the environment's, shared by every worker; read only
-	// imported are the export files the last file interpreted imports.
-	imported map[int]imported
 }
 
 // load reads, decrypts and validates the file rel.
@@ -90,7 +88,6 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 			s, problems = nil, spec.Problems{{File: rel, Message: fmt.Sprintf("internal error while loading this file (%T); please report it", r)}}
 		}
 	}()
-	l.imported = nil
 	sum := sha256.Sum256(data)
 	ov := l.readOverlay(rel)
 	if l.opts.Env != nil {
@@ -104,12 +101,13 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 		h.Sum(sum[:0])
 	}
 	digest := "sha256:" + hex.EncodeToString(sum[:])
+	cacheable := true
 	if l.opts.Cache != nil {
 		if s := l.opts.Cache.get(rel, sum); s != nil {
 			return s, nil
 		}
 		defer func() {
-			if s != nil && len(l.imported) == 0 {
+			if s != nil && cacheable {
 				l.opts.Cache.put(rel, sum, s)
 			}
 		}()
@@ -118,18 +116,17 @@ func (l *fileLoader) loadBytes(rel string, data []byte) (s *spec.Spec, problems 
 	if len(found) > 0 {
 		return nil, in(rel, found)
 	}
-	s, found = l.interpret(rel, root, data, ov)
+	s, files, found := l.interpret(rel, root, data, ov)
 	if s != nil {
-		if len(l.imported) > 0 {
+		s.File, s.Digest = rel, digest
+		if len(files) > 0 {
 			// The export files are part of the spec: a saved plan is stale
 			// when one changes, and the cache, keyed by the file alone,
 			// must not serve it.
-			sum = importsDigest(sum, l.imported)
-			digest = "sha256:" + hex.EncodeToString(sum[:])
-			s.File, s.Digest = rel, digest
-			return s, nil
+			cacheable = false
+			folded := importsDigest(sum, files)
+			s.Digest = "sha256:" + hex.EncodeToString(folded[:])
 		}
-		s.File, s.Digest = rel, digest
 	}
 	return s, in(rel, found)
 }
@@ -169,49 +166,48 @@ func (l *fileLoader) read(rel string) ([]byte, *spec.Problem) {
 
 // interpret decrypts the parsed file if sops encrypted it, validates it
 // and builds its Spec.
-func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov overlayFile) (*spec.Spec, []problemAt) {
+func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov overlayFile) (*spec.Spec, map[int]imported, []problemAt) {
 	sopsKey, _ := node(root, "/sops")
 	var doc map[string]any
 	if sopsKey != nil {
 		var err error
 		if doc, err = l.dec.decrypt(data); err != nil {
-			return nil, []problemAt{{pos: pos(sopsKey), msg: err.Error()}}
+			return nil, nil, []problemAt{{pos: pos(sopsKey), msg: err.Error()}}
 		}
 	} else {
 		v, err := value(root)
 		if err != nil {
-			return nil, []problemAt{{msg: err.Error()}}
+			return nil, nil, []problemAt{{msg: err.Error()}}
 		}
 		doc = v.(map[string]any)
 	}
 	var dated []problemAt
 	timestamps(root, &dated)
 	if len(dated) > 0 {
-		return nil, dated
+		return nil, nil, dated
 	}
 	ly := &layered{base: source{root: root, encrypted: sopsKey != nil}, fromOverlay: map[string]bool{}, refs: map[string][]string{}, whole: map[string]string{}}
 	if env := l.opts.Env; env != nil {
 		deleted, problems := l.overlayFor(ov, doc, ly)
 		if len(problems) > 0 || deleted {
-			return nil, problems
+			return nil, nil, problems
 		}
 		if problems := substitute(doc, "", l.vals, env.Name, ly); len(problems) > 0 {
-			return nil, problems
+			return nil, nil, problems
 		}
 	}
 	at := func(ptr, msg string) problemAt { return ly.at(l.vals, ptr, msg) }
 	files, found := l.imports(rel, doc, at)
-	l.imported = files
 	if len(found) > 0 {
-		return nil, found
+		return nil, files, found
 	}
 
 	t, isString := doc["type"].(string)
 	switch _, known := spec.LookupVendor(t); {
 	case doc["type"] == nil:
-		return nil, []problemAt{at("/type", `missing required key "type"; one of: `+strings.Join(spec.VendorTypes(), ", "))}
+		return nil, files, []problemAt{at("/type", `missing required key "type"; one of: `+strings.Join(spec.VendorTypes(), ", "))}
 	case !isString || !known:
-		return nil, []problemAt{at("/type", "unknown type; one of: "+strings.Join(spec.VendorTypes(), ", ")+schema.DidYouMean(t, spec.VendorTypes()))}
+		return nil, files, []problemAt{at("/type", "unknown type; one of: "+strings.Join(spec.VendorTypes(), ", ")+schema.DidYouMean(t, spec.VendorTypes()))}
 	}
 
 	ann := l.schemas.Annotate(t, doc)
@@ -221,7 +217,7 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov over
 	var problems []problemAt
 	violations, err := l.schemas.Validate(t, doc)
 	if err != nil {
-		return nil, []problemAt{{msg: err.Error()}}
+		return nil, files, []problemAt{{msg: err.Error()}}
 	}
 	more := len(violations) - maxProblems
 	if more > 0 { // the same 50 each run
@@ -250,12 +246,12 @@ func (l *fileLoader) interpret(rel string, root *yaml.Node, data []byte, ov over
 		problems = append(problems, plaintextSecrets(root, doc, ann.Secrets, sopsKey != nil)...)
 	}
 	if len(problems) > 0 {
-		return nil, redact(problems, doc, ann.Secrets)
+		return nil, files, redact(problems, doc, ann.Secrets)
 	}
 	l.schemas.ApplyDefaults(t, doc)
 	s := build(t, doc, ann.Secrets, root)
 	buildActions(s, doc, root, files)
-	return s, nil
+	return s, files, nil
 }
 
 // plaintextSecrets returns a problem for each secret value that is not
