@@ -42,26 +42,16 @@ func orgActions(ts *testscript.TestScript, integration string) []orgAction {
 			return out
 		}
 	}
-	var out []orgAction
 	e := emulatorFor(ts, 0)
-	for n := 1; ; n++ {
-		var page struct {
-			Entities []struct {
-				orgAction
-				IntegrationID string `json:"integrationId"`
-			} `json:"entities"`
-			PageCount int `json:"pageCount"`
-		}
-		e.api(ts, http.MethodGet, fmt.Sprintf("/api/v2/integrations/actions?pageSize=100&pageNumber=%d", n), nil, &page)
-		for _, a := range page.Entities {
-			if a.IntegrationID == id {
-				out = append(out, a.orgAction)
-			}
-		}
-		if n >= page.PageCount {
-			return out
+	listed, err := listActions(e.url, e.srv.Token(), false)
+	ts.Check(err)
+	var out []orgAction
+	for _, a := range listed {
+		if a.IntegrationID == id {
+			out = append(out, orgAction{ID: a.ID, Name: a.Name, Version: a.Version})
 		}
 	}
+	return out
 }
 
 func findAction(ts *testscript.TestScript, integration, name string) orgAction {

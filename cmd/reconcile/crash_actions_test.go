@@ -41,39 +41,52 @@ func actionCrashSpec(i, version int, contract string) string {
 	return b.String()
 }
 
-// emulatorActions lists the emulator's published actions, or its drafts.
-func emulatorActions(t *testing.T, url, token string, drafts bool) []struct{ ID, Name, IntegrationID string } {
+// listedAction is a data action, or a draft, as the emulator lists it.
+type listedAction struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	IntegrationID string `json:"integrationId"`
+	Version       int    `json:"version"`
+}
+
+// listActions lists the published actions of the emulator at url, or its
+// drafts, every page, through its Platform API.
+func listActions(url, token string, drafts bool) ([]listedAction, error) {
 	path := "/api/v2/integrations/actions"
 	if drafts {
 		path += "/drafts"
 	}
-	var out []struct{ ID, Name, IntegrationID string }
+	var out []listedAction
 	for n := 1; ; n++ {
 		req, _ := http.NewRequest("GET", fmt.Sprintf("%s%s?pageSize=100&pageNumber=%d", url, path, n), nil)
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		var page struct {
-			Entities []struct {
-				ID, Name      string
-				IntegrationID string `json:"integrationId"`
-			} `json:"entities"`
-			PageCount int `json:"pageCount"`
+			Entities  []listedAction `json:"entities"`
+			PageCount int            `json:"pageCount"`
 		}
 		err = json.NewDecoder(resp.Body).Decode(&page)
 		resp.Body.Close()
 		if err != nil {
-			t.Fatal(err)
+			return nil, fmt.Errorf("GET %s: %s: %w", path, resp.Status, err)
 		}
-		for _, e := range page.Entities {
-			out = append(out, struct{ ID, Name, IntegrationID string }{e.ID, e.Name, e.IntegrationID})
-		}
+		out = append(out, page.Entities...)
 		if n >= page.PageCount {
-			return out
+			return out, nil
 		}
 	}
+}
+
+func emulatorActions(t *testing.T, url, token string, drafts bool) []listedAction {
+	t.Helper()
+	out, err := listActions(url, token, drafts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // TestKilledActionApplyConverges kills reconcile (SIGKILL) at random
@@ -104,14 +117,13 @@ func TestKilledActionApplyConverges(t *testing.T) {
 		os.Mkdir(specDir, 0o755)
 		os.WriteFile(filepath.Join(work, "reconcile.yaml"), []byte("specs: specs\ntarget:\n  genesys:\n    apiUrl: "+srv.URL+"\n    requestsPerMinute: 600000\n"), 0o644)
 		rng := rand.New(rand.NewPCG(uint64(seed), 3))
-		run := func(args ...string) (string, error) {
+		cli := func(args ...string) (*exec.Cmd, *bytes.Buffer) {
 			cmd := exec.Command(self, append([]string{"--log-level", "error"}, args...)...)
 			cmd.Dir = work
 			cmd.Env = append(os.Environ(), asCLI+"=1", "HOME="+keys, "GENESYS_CLIENT_ID=c", "GENESYS_CLIENT_SECRET=s")
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
-			cmd.Start()
-			return out.String(), cmd.Wait()
+			return cmd, &out
 		}
 		for phase, edit := range []struct{ version int }{{1}, {2}} {
 			for i := range specs {
@@ -123,11 +135,7 @@ func TestKilledActionApplyConverges(t *testing.T) {
 			}
 			kills := 0
 			for attempt := 0; ; attempt++ {
-				cmd := exec.Command(self, "--log-level", "error", "--allow-action-replace")
-				cmd.Dir = work
-				cmd.Env = append(os.Environ(), asCLI+"=1", "HOME="+keys, "GENESYS_CLIENT_ID=c", "GENESYS_CLIENT_SECRET=s")
-				var out bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &out, &out
+				cmd, out := cli("--allow-action-replace")
 				cmd.Start()
 				after := time.Duration(rng.Int64N(int64(40+20*attempt))) * time.Millisecond
 				if attempt >= killAttempts {
@@ -142,7 +150,7 @@ func TestKilledActionApplyConverges(t *testing.T) {
 					continue
 				}
 				if err != nil {
-					t.Fatalf("seed %d phase %d: reconcile failed: %v\n%s", seed, phase, err, &out)
+					t.Fatalf("seed %d phase %d: reconcile failed: %v\n%s", seed, phase, err, out)
 				}
 				break
 			}
@@ -157,8 +165,8 @@ func TestKilledActionApplyConverges(t *testing.T) {
 			if d := emulatorActions(t, srv.URL, emu.Token(), true); len(d) != 0 {
 				t.Errorf("seed %d phase %d: %d drafts left after convergence: %v", seed, phase, len(d), d)
 			}
-			if out, err := run("--dry-run", "--detailed-exitcode"); err != nil {
-				t.Errorf("seed %d phase %d: the run after convergence is not a no-op: %v\n%s", seed, phase, err, out)
+			if cmd, out := cli("--dry-run", "--detailed-exitcode"); cmd.Run() != nil {
+				t.Errorf("seed %d phase %d: the run after convergence is not a no-op:\n%s", seed, phase, out)
 			}
 			t.Logf("seed %d phase %d: converged after %d kills", seed, phase, kills)
 		}
